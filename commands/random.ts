@@ -1,0 +1,30 @@
+/** `/random [speaker]`: a random passage worth quoting (drawn from the daily-tip selection). */
+import { ApplicationCommandOptionType } from 'discord-api-types/v10';
+import { messages, t } from '../src/bot/i18n.ts';
+import { speakerChoices } from '../src/bot/choices.ts';
+import { localized } from '../src/bot/localize.ts';
+import { quoteEmbed } from '../src/bot/render.ts';
+import type { Command } from '../src/bot/types.ts';
+import { randomQuotable } from '../src/core/tips/random.ts';
+
+export default {
+  data: {
+    name: 'random',
+    ...localized('random'),
+    options: [{ type: ApplicationCommandOptionType.String, name: 'speaker', ...localized('random.speaker'), autocomplete: true }],
+  },
+  async execute(context) {
+    const { library } = context.services;
+    const speaker = context.options.string('speaker');
+    const pick = randomQuotable(library, speaker, Math.random);
+    if (pick.problem === 'unknown-speaker') {
+      const names = library.index.speakers().map((entry) => entry.speaker.name).join(', ');
+      return context.reply({ content: messages.unknownSpeaker[context.locale](names), ephemeral: true });
+    }
+    if (!pick.passage) return context.reply({ content: t(messages.randomEmpty, context.locale), ephemeral: true });
+    return context.reply({ embeds: [quoteEmbed(library.index.describe(pick.passage), context.locale)] });
+  },
+  async autocomplete(context) {
+    return context.respond(speakerChoices(context.services.library, context.focused.value));
+  },
+} satisfies Command;

@@ -1,0 +1,176 @@
+/**
+ * The Discord transport: turns discord.js interactions into the transport-agnostic contexts of
+ * `types.ts` and hands them to the {@link InteractionRouter}. The only place (with `main.ts` and the
+ * daily poster) that touches discord.js.
+ */
+import {
+  Client,
+  GatewayIntentBits,
+  MessageFlags,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ClientOptions,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type InteractionEditReplyOptions,
+  type InteractionReplyOptions,
+  type MessageCreateOptions,
+} from 'discord.js';
+import { toLocale } from './i18n.ts';
+import { LIMITS, truncate } from './limits.ts';
+import type { InteractionRouter } from './router.ts';
+import type { ChannelOption, CommandOptions, Invocation, ReplyPayload, Services } from './types.ts';
+
+/** Options of {@link createDiscordClient}. */
+export interface DiscordClientOptions {
+  /** REST base URL (`rest.api`): a proxy, or the local fake Discord in tests. Default: Discord. */
+  apiUrl?: string;
+  /** REST retries for 5xx/network errors. Default 3 (discord.js's default). */
+  retries?: number;
+  /** Shard ids this process runs, when sharded. Default: discord.js decides (one shard). */
+  shards?: number[];
+  /** Total shard count, when sharded. */
+  shardCount?: number;
+  /** REST request timeout in ms. Default: discord.js's (15 s). */
+  restTimeoutMs?: number;
+  /** Gateway options passed through (tests disable the identify throttle). Default: none. */
+  ws?: ClientOptions['ws'];
+}
+
+/** A discord.js client with Zhenyan's settings: Guilds intent only, and nobody pinged by default. */
+export function createDiscordClient(options: DiscordClientOptions = {}): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [], repliedUser: false },
+    rest: {
+      ...(options.apiUrl ? { api: options.apiUrl } : {}),
+      retries: options.retries ?? 3,
+      ...(options.restTimeoutMs ? { timeout: options.restTimeoutMs } : {}),
+    },
+    ...(options.shards ? { shards: options.shards, shardCount: options.shardCount } : {}),
+    ...(options.ws ? { ws: options.ws } : {}),
+  });
+}
+
+/**
+ * The discord.js form of a payload. `allowedMentions` is always set: only roles the payload names
+ * explicitly may be pinged (the daily tip's opt-in role), never users, `@everyone` or `@here`.
+ */
+export function toDiscordPayload(payload: ReplyPayload): MessageCreateOptions & InteractionEditReplyOptions {
+  return {
+    content: payload.content === undefined ? undefined : truncate(payload.content, LIMITS.content),
+    embeds: payload.embeds ?? [],
+    components: payload.components ?? [],
+    allowedMentions: { parse: [], users: [], roles: payload.mentionRoleIds ?? [], repliedUser: false },
+  };
+}
+
+/** {@link toDiscordPayload} for a first reply or a follow-up, which can be ephemeral. */
+function toReply(payload: ReplyPayload): InteractionReplyOptions {
+  return { ...toDiscordPayload(payload), ...(payload.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) } as InteractionReplyOptions;
+}
+
+function invocation(interaction: ChatInputCommandInteraction | AutocompleteInteraction | ButtonInteraction): Invocation {
+  return {
+    user: { id: interaction.user.id, name: interaction.user.username },
+    locale: toLocale(interaction.locale),
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    memberPermissions: interaction.memberPermissions?.bitfield ?? null,
+    appPermissions: interaction.appPermissions?.bitfield ?? null,
+  };
+}
+
+function commandOptions(interaction: ChatInputCommandInteraction | AutocompleteInteraction): CommandOptions {
+  const options = interaction.options;
+  return {
+    subcommand: () => options.getSubcommand(false),
+    string: (name) => {
+      const value = options.get(name)?.value;
+      return typeof value === 'string' ? value : value === undefined || value === null ? null : String(value);
+    },
+    integer: (name) => {
+      const value = options.get(name)?.value;
+      return typeof value === 'number' ? value : null;
+    },
+    channel: (name): ChannelOption | null => {
+      const option = options.get(name);
+      if (!option?.channel) return null;
+      const channel = option.channel as { id: string; type: number; guildId?: string | null };
+      return { id: channel.id, type: channel.type, guildId: channel.guildId ?? null, botPermissions: null };
+    },
+    role: (name) => {
+      const value = options.get(name)?.value;
+      return typeof value === 'string' ? value : null;
+    },
+  };
+}
+
+/** The bot's permissions in a channel of a cached guild, fetching its member if needed; null if unknown. */
+async function botPermissionsIn(interaction: ChatInputCommandInteraction, channelId: string): Promise<bigint | null> {
+  const guild = interaction.guild;
+  if (!guild) return null;
+  const channel = guild.channels.cache.get(channelId) ?? (await guild.channels.fetch(channelId).catch(() => null));
+  if (!channel) return null;
+  const me = guild.members.me ?? (await guild.members.fetchMe().catch(() => null));
+  return me ? me.permissionsIn(channel).bitfield : null;
+}
+
+/** Routes every interaction of `client` through `router`. */
+export function attachRouter(client: Client, router: InteractionRouter, services: Services): void {
+  client.on('interactionCreate', (interaction: Interaction) => {
+    void dispatch(interaction, router, services).catch((error: unknown) => {
+      // The router never throws; this is a last line of defence so the process keeps running.
+      services.logger.error({ err: error }, 'interaction dispatch failed');
+    });
+  });
+}
+
+async function dispatch(interaction: Interaction, router: InteractionRouter, services: Services): Promise<void> {
+  if (interaction.isChatInputCommand()) {
+    await router.command({
+      ...invocation(interaction),
+      commandName: interaction.commandName,
+      options: commandOptions(interaction),
+      services,
+      reply: async (payload) => {
+        if (interaction.deferred && !interaction.replied) await interaction.editReply(toDiscordPayload(payload));
+        else if (interaction.replied) await interaction.followUp(toReply(payload));
+        else await interaction.reply(toReply(payload));
+      },
+      defer: async (options) => {
+        if (!interaction.deferred && !interaction.replied) {
+          await interaction.deferReply(options?.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+        }
+      },
+      botPermissionsIn: (channelId) => botPermissionsIn(interaction, channelId),
+    });
+  } else if (interaction.isAutocomplete()) {
+    const focused = interaction.options.getFocused(true);
+    await router.autocomplete({
+      ...invocation(interaction),
+      commandName: interaction.commandName,
+      options: commandOptions(interaction),
+      focused: { name: focused.name, value: String(focused.value) },
+      services,
+      respond: async (choices) => {
+        await interaction.respond(
+          choices.slice(0, LIMITS.choices).map((c) => ({ name: truncate(c.name, LIMITS.choiceName), value: truncate(c.value, LIMITS.choiceValue) })),
+        );
+      },
+    });
+  } else if (interaction.isButton()) {
+    await router.button({
+      ...invocation(interaction),
+      customId: interaction.customId,
+      services,
+      update: async (payload) => {
+        await interaction.update(toDiscordPayload(payload));
+      },
+      reply: async (payload) => {
+        if (interaction.replied || interaction.deferred) await interaction.followUp(toReply(payload));
+        else await interaction.reply(toReply(payload));
+      },
+    });
+  }
+}

@@ -1,0 +1,79 @@
+/** Starts the Discord bot: client, router, daily scheduler, and a clean shutdown. */
+import type { Client } from 'discord.js';
+import type { Config } from '../config.ts';
+import type { Library } from '../core/library.ts';
+import type { Logger } from '../logger.ts';
+import { createDailyService, type DailyService } from './daily-service.ts';
+import { attachRouter, createDiscordClient, type DiscordClientOptions } from './discord.ts';
+import { buildServices } from './services.ts';
+import type { Command, Services } from './types.ts';
+
+/** Inputs of {@link startBot}. */
+export interface StartBotOptions {
+  library: Library;
+  logger: Logger;
+  config: Config;
+  /** Clock for the scheduler and commands. Default: system clock. */
+  now?: () => Date;
+  /** Per-user rate limit override (tests, load runs). */
+  rateLimit?: { limit?: number; windowMs?: number };
+  /** Install SIGINT/SIGTERM handlers. Default true (false in tests). */
+  handleSignals?: boolean;
+  /** discord.js client settings (tests: fewer retries, no identify throttle). Default: production settings. */
+  client?: Omit<DiscordClientOptions, 'apiUrl'>;
+  /** Commands to route. Default: every registered command. */
+  commands?: readonly Command[];
+}
+
+/** A running bot. */
+export interface RunningBot {
+  client: Client;
+  services: Services;
+  daily: DailyService;
+  /** Stops the scheduler, disconnects, closes the database. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Connects to Discord (or the REST/gateway at `config.discordApiUrl`) and starts answering. */
+export async function startBot(options: StartBotOptions): Promise<RunningBot> {
+  const { library, logger, config } = options;
+  if (!config.discordToken) throw new Error('zhenyan: startBot needs DISCORD_TOKEN');
+  const client = createDiscordClient({ ...options.client, apiUrl: config.discordApiUrl });
+  const daily = createDailyService({ client, library, logger, config, now: options.now });
+  const { services, router } = buildServices({ library, logger, config, daily, now: options.now, rateLimit: options.rateLimit, commands: options.commands });
+  attachRouter(client, router, services);
+
+  const ready = new Promise<void>((resolve) => {
+    client.once('clientReady', (readyClient) => {
+      logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'connected to Discord');
+      daily.start();
+      resolve();
+    });
+  });
+  client.on('guildDelete', (guild) => daily.guildLeft(guild.id));
+  client.on('guildCreate', (guild) => daily.guildJoined(guild.id));
+  client.on('shardResume', (shardId, replayed) => logger.info({ shardId, replayed }, 'gateway resumed'));
+  client.on('shardDisconnect', (event, shardId) => logger.warn({ shardId, code: event.code }, 'gateway disconnected'));
+  client.on('error', (error) => logger.error({ err: error }, 'discord client error'));
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    daily.close();
+    await client.destroy();
+    logger.info('stopped');
+  };
+  if (options.handleSignals ?? true) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        logger.info({ signal }, 'shutting down');
+        void stop().then(() => process.exit(0));
+      });
+    }
+  }
+  await client.login(config.discordToken);
+  // login() resolves on READY; 'clientReady' fires once the guilds have arrived too.
+  await ready;
+  return { client, services, daily, stop };
+}

@@ -1,0 +1,210 @@
+/**
+ * The command-line front end: `npm run --silent cli -- <command>`. Its output is a stable contract
+ * (other tools call it): see README.md, "Command line".
+ *
+ * Exit codes: 0 on success (including "no results"), 2 with a one-line message on stderr for bad usage,
+ * 1 for an unexpected failure.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { importRawText } from '../core/corpus/import.ts';
+import { loadLibrary, type Library } from '../core/library.ts';
+import type { SearchResponse } from '../core/search/engine.ts';
+import { applyHighlights } from '../core/search/highlight.ts';
+import { toQuoteRecord } from '../core/search/record.ts';
+import { runTipCommand } from './tip.ts';
+
+/** A usage error: printed as one line on stderr, exit code 2. */
+export class UsageError extends Error {}
+
+const USAGE = `usage: npm run --silent cli -- <command>
+  search "<query>" [--limit N] [--speaker NAME] [--source ID] [--json]
+  search --stdin --json            one query per input line, one JSON object per output line
+  sources [--json]                 the interviews, their speakers and passage counts
+  passages --json                  every indexed passage as JSON Lines
+  tip [--date YYYY-MM-DD] [--channel ID] [--json]
+  import <raw.txt>                 a draft data file (Markdown) for a person to review`;
+
+/** Where the CLI writes; injectable for tests. */
+export interface CliIo {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  /** Lines of standard input (for `search --stdin`). */
+  stdinLines: () => AsyncIterable<string>;
+  /** True when stdout is a terminal (bold highlights). */
+  color: boolean;
+}
+
+/** Parsed flags: strings and booleans by option name. */
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as ParsedArgs['values'], positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+}
+
+/** Runs one CLI invocation and returns its exit code. `getLibrary` is called only by commands that need the index. */
+export async function runCli(argv: string[], io: CliIo, getLibrary: () => Library = () => loadLibrary()): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'search':
+        return await searchCommand(rest, io, getLibrary);
+      case 'sources':
+        return sourcesCommand(rest, io, getLibrary);
+      case 'passages':
+        return passagesCommand(rest, io, getLibrary);
+      case 'tip':
+        return runTipCommand(rest, io, getLibrary, parse);
+      case 'import':
+        return importCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}" (try: search, sources, passages, tip, import)`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`zhenyan: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function searchCommand(args: string[], io: CliIo, getLibrary: () => Library): Promise<number> {
+  const { values, positionals } = parse(args, {
+    limit: { type: 'string' },
+    speaker: { type: 'string' },
+    source: { type: 'string' },
+    json: { type: 'boolean' },
+    stdin: { type: 'boolean' },
+  });
+  const limit = typeof values.limit === 'string' ? Number(values.limit) : 5;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new UsageError('--limit takes a whole number from 1 to 50');
+  if (values.stdin) {
+    if (!values.json) throw new UsageError('--stdin needs --json (one JSON object per line)');
+    if (positionals.length > 0) throw new UsageError('give the query on standard input or as an argument, not both');
+  } else if (positionals.length !== 1) {
+    throw new UsageError('search takes one query: search "<query>" (quote it if it has spaces)');
+  }
+  const library = getLibrary();
+  const speaker = typeof values.speaker === 'string' ? values.speaker : undefined;
+  const source = typeof values.source === 'string' ? values.source : undefined;
+  const run = (text: string) => library.index.search({ text, limit, speaker, source });
+
+  if (values.stdin) {
+    for await (const line of io.stdinLines()) io.stdout(JSON.stringify(searchJson(run(line))));
+    return 0;
+  }
+  const response = run(positionals[0]!);
+  io.stdout(values.json ? JSON.stringify(searchJson(response)) : renderSearch(response, io.color));
+  return 0;
+}
+
+/** The JSON contract of `search --json`. */
+export function searchJson(response: SearchResponse) {
+  return {
+    query: response.query,
+    results: response.hits.map((hit) => ({ ...toQuoteRecord(hit.passage, hit.interview, hit.speaker), score: round(hit.score) })),
+    ...(response.problem ? { problem: response.problem, message: problemMessage(response) } : {}),
+    ...(response.truncated ? { truncated: true } : {}),
+    ...(response.hits.length === 0 ? { suggestions: response.suggestions } : {}),
+  };
+}
+
+function round(score: number): number {
+  return Math.round(score * 1000) / 1000;
+}
+
+/** A friendly one-line explanation of why a query found nothing. */
+export function problemMessage(response: SearchResponse): string {
+  switch (response.problem) {
+    case 'empty':
+      return 'Type something to search for, for example: 卖房创业, TiDB, 融资.';
+    case 'no-terms':
+      return 'That query has no words to search for (only punctuation, emoji or very common words). Try a name or a topic, like 云计算 or TiDB.';
+    case 'unknown-speaker':
+      return `No speaker by that name. Speakers: ${response.suggestions.join(', ')}.`;
+    case 'unknown-source':
+      return `No interview with that id. Interviews: ${response.suggestions.join(', ')}.`;
+    case null:
+      return response.suggestions.length > 0
+        ? `No passage matches. Did you mean: ${response.suggestions.join(', ')}?`
+        : 'No passage matches. Try fewer or other words.';
+  }
+}
+
+function renderSearch(response: SearchResponse, color: boolean): string {
+  if (response.hits.length === 0) return problemMessage(response);
+  const bold = (s: string) => (color ? `\x1b[1m${s}\x1b[0m` : `[${s}]`);
+  const lines: string[] = [];
+  if (response.truncated) lines.push(`(query cut to its first ${response.query.length} characters)`);
+  response.hits.forEach((hit, i) => {
+    const who = hit.speaker ? `${hit.speaker.name}${hit.speaker.role || hit.speaker.company ? ` (${[hit.speaker.company, hit.speaker.role].filter(Boolean).join(' ')})` : ''}` : '(narration)';
+    const where = [hit.interview.title, hit.interview.publication, hit.interview.date].filter(Boolean).join(' · ');
+    lines.push(`${i + 1}. ${who}`);
+    lines.push(`   “${applyHighlights(hit.passage.text, hit.highlights, bold)}”`);
+    lines.push(`   — ${where}${hit.interview.url ? ` ${hit.interview.url}` : ''}`);
+    lines.push(`   id ${hit.passage.id} · score ${round(hit.score)}`);
+  });
+  return lines.join('\n');
+}
+
+function sourcesCommand(args: string[], io: CliIo, getLibrary: () => Library): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (positionals.length > 0) throw new UsageError('sources takes no arguments');
+  const library = getLibrary();
+  const counts = new Map<string, number>();
+  for (const passage of library.passages) counts.set(passage.interviewId, (counts.get(passage.interviewId) ?? 0) + 1);
+  const sources = library.interviews.map(({ body: _body, ...meta }) => ({ ...meta, passages: counts.get(meta.id) ?? 0 }));
+  if (values.json) {
+    io.stdout(JSON.stringify({ sources }));
+    return 0;
+  }
+  for (const source of sources) {
+    io.stdout(`${source.id}  (${source.passages} passages)`);
+    io.stdout(`  ${source.title}`);
+    io.stdout(`  ${[source.publication, source.date, source.url].filter(Boolean).join(' · ') || '(publication unknown)'}`);
+    io.stdout(`  speakers: ${source.speakers.map((s) => [s.name, s.company, s.role].filter(Boolean).join(' ')).join('; ')}`);
+  }
+  return 0;
+}
+
+function passagesCommand(args: string[], io: CliIo, getLibrary: () => Library): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (positionals.length > 0) throw new UsageError('passages takes no arguments');
+  if (!values.json) throw new UsageError('passages prints JSON Lines: use passages --json');
+  const library = getLibrary();
+  for (const passage of library.passages) {
+    const interview = library.interviews.find((i) => i.id === passage.interviewId)!;
+    io.stdout(JSON.stringify({ id: passage.id, text: passage.text, speaker: passage.speakerName, source: passage.interviewId, title: interview.title }));
+  }
+  return 0;
+}
+
+function importCommand(args: string[], io: CliIo): number {
+  const { positionals } = parse(args, {});
+  if (positionals.length !== 1) throw new UsageError('import takes one file: import <raw.txt>');
+  let raw: string;
+  try {
+    raw = readFileSync(positionals[0]!, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${positionals[0]}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const draft = importRawText(raw);
+  io.stdout(draft.markdown);
+  io.stderr(`zhenyan: draft written; removed ${draft.removed.length} junk lines, found ${draft.turns} speaker turns. Review it (see data/README.md).`);
+  return 0;
+}

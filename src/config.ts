@@ -1,0 +1,81 @@
+/**
+ * Configuration from the environment, validated once at start-up. Secrets come from the environment
+ * only; {@link describeConfig} prints the configuration without them.
+ */
+import { z } from 'zod';
+
+const snowflake = z.string().regex(/^\d{17,20}$/u, 'must be a Discord id (17–20 digits)');
+
+const schema = z.object({
+  DISCORD_TOKEN: z.string().min(1).optional(),
+  DISCORD_CLIENT_ID: snowflake.optional(),
+  DISCORD_GUILD_ID: snowflake.optional(),
+  DISCORD_API_URL: z.url({ message: 'must be a URL such as http://127.0.0.1:8080/api' }).optional(),
+  DATABASE_PATH: z.string().min(1).default('var/zhenyan.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEFAULT_TIMEZONE: z.string().min(1).default('Asia/Shanghai'),
+  INDEX_CACHE_DIR: z.string().min(1).default('var/index-cache'),
+});
+
+/** The validated configuration. */
+export interface Config {
+  /** Bot token; absent means "console mode". Never log it. */
+  discordToken: string | undefined;
+  /** The application id (needed by `npm run deploy` and the bot). */
+  discordClientId: string | undefined;
+  /** Deploy commands to this server only (instant, for development). */
+  discordGuildId: string | undefined;
+  /** REST base URL override (a proxy, or the local fake Discord in tests); passed as `rest.api`. */
+  discordApiUrl: string | undefined;
+  /** SQLite file for daily-tip subscriptions. */
+  databasePath: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Time zone offered by default to `/daily set`. */
+  defaultTimeZone: string;
+  /** Where the prebuilt search index is cached. */
+  indexCacheDir: string;
+}
+
+/** Thrown when the environment is invalid; `problems` is one readable line per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`zhenyan: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Validates `env` (empty strings count as unset, as in most `.env` files). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    // Never echo the received value: it could be a secret.
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const v = parsed.data;
+  if (!Intl.supportedValuesOf('timeZone').includes(v.DEFAULT_TIMEZONE) && v.DEFAULT_TIMEZONE !== 'UTC') {
+    throw new ConfigError([`DEFAULT_TIMEZONE: "${v.DEFAULT_TIMEZONE}" is not an IANA time zone (e.g. Asia/Shanghai)`]);
+  }
+  return {
+    discordToken: v.DISCORD_TOKEN,
+    discordClientId: v.DISCORD_CLIENT_ID,
+    discordGuildId: v.DISCORD_GUILD_ID,
+    discordApiUrl: v.DISCORD_API_URL,
+    databasePath: v.DATABASE_PATH,
+    logLevel: v.LOG_LEVEL,
+    defaultTimeZone: v.DEFAULT_TIMEZONE,
+    indexCacheDir: v.INDEX_CACHE_DIR,
+  };
+}
+
+/** The configuration as safe-to-log fields (the token only as "set"/"unset"). */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    token: config.discordToken ? 'set' : 'unset',
+    clientId: config.discordClientId ?? null,
+    guildId: config.discordGuildId ?? null,
+    apiUrl: config.discordApiUrl ?? null,
+    databasePath: config.databasePath,
+    logLevel: config.logLevel,
+    defaultTimeZone: config.defaultTimeZone,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Loads everything the bot and the CLI search over: the curated interviews, their passages, the
+ * tokenizer (with the corpus's user dictionary) and the search index. Load it once per process.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATA_DIR, loadCorpus } from './corpus/load.ts';
+import { buildPassages } from './corpus/passages.ts';
+import type { Interview, Passage } from './corpus/types.ts';
+import { QuoteIndex } from './search/engine.ts';
+import { readTipCuration, selectTips } from './tips/select.ts';
+import { createTokenizer, readUserWords, type Tokenizer } from './text/tokenizer.ts';
+
+/** Bump when the tokenizer or index options change, so cached indexes are rebuilt. */
+const INDEX_FORMAT_VERSION = 1;
+
+/** Options of {@link loadLibrary}. */
+export interface LibraryOptions {
+  /** Folder holding `interviews/` and `dict.txt`. Default: the project's `data/`. */
+  dataDir?: string;
+  /**
+   * Already-parsed interviews to use instead of reading `dataDir/interviews` (benchmarks, tests).
+   * Default: read from `dataDir`.
+   */
+  interviews?: Interview[];
+  /**
+   * Folder for the prebuilt index cache. The cache key is a hash of the passages and the index
+   * format, so editing `data/` rebuilds it automatically. Default: none (always build in memory).
+   */
+  indexCacheDir?: string;
+  /** A tokenizer to share (benchmarks). Default: a new one with `dataDir/dict.txt` and speaker names. */
+  tokenizer?: Tokenizer;
+}
+
+/** The loaded corpus and its index. */
+export interface Library {
+  interviews: Interview[];
+  passages: Passage[];
+  tokenizer: Tokenizer;
+  index: QuoteIndex;
+  /** Ids of the passages that are daily tips, in passage order (see `tips/select.ts`). */
+  tipIds: string[];
+  /** How the index was obtained and how long each step took, for logs and benchmarks. */
+  stats: { indexSource: 'built' | 'cache'; corpusMs: number; tokenizerMs: number; indexMs: number };
+}
+
+/** Every name and alias of every speaker: the segmenter must keep them whole. */
+function speakerWords(interviews: Interview[]): string[] {
+  return interviews.flatMap((interview) => interview.speakers.flatMap((s) => [s.name, ...s.aliases]));
+}
+
+/** Loads the corpus, builds or loads the index. Synchronous: call it before connecting to Discord. */
+export function loadLibrary(options: LibraryOptions = {}): Library {
+  const dataDir = options.dataDir ?? DATA_DIR;
+  let started = performance.now();
+  const interviews = options.interviews ?? loadCorpus(join(dataDir, 'interviews'));
+  const passages = buildPassages(interviews);
+  const corpusMs = performance.now() - started;
+
+  started = performance.now();
+  const userWords = [...readUserWords(join(dataDir, 'dict.txt')), ...speakerWords(interviews)];
+  const tokenizer = options.tokenizer ?? createTokenizer({ userWords });
+  const tokenizerMs = performance.now() - started;
+
+  started = performance.now();
+  let index: QuoteIndex;
+  let indexSource: 'built' | 'cache' = 'built';
+  const cacheFile = options.indexCacheDir ? join(options.indexCacheDir, `index-${cacheKey(interviews, passages, userWords)}.json`) : null;
+  if (cacheFile && existsSync(cacheFile)) {
+    index = new QuoteIndex(interviews, passages, tokenizer, { serialized: readFileSync(cacheFile, 'utf8') });
+    indexSource = 'cache';
+  } else {
+    index = new QuoteIndex(interviews, passages, tokenizer);
+    if (cacheFile && options.indexCacheDir) {
+      mkdirSync(options.indexCacheDir, { recursive: true });
+      // Write then rename, so a crash never leaves a half-written cache behind.
+      writeFileSync(`${cacheFile}.tmp`, index.toJSON());
+      renameSync(`${cacheFile}.tmp`, cacheFile);
+    }
+  }
+  const tipIds = selectTips(passages, { curation: readTipCuration(join(dataDir, 'tips.yaml')) });
+  return { interviews, passages, tokenizer, index, tipIds, stats: { indexSource, corpusMs, tokenizerMs, indexMs: performance.now() - started } };
+}
+
+/** A hash of everything the serialized index depends on. */
+function cacheKey(interviews: Interview[], passages: Passage[], userWords: string[]): string {
+  const hash = createHash('sha256');
+  hash.update(`v${INDEX_FORMAT_VERSION}\n${userWords.join('\t')}\n`);
+  for (const interview of interviews) hash.update(`${interview.id}\t${interview.title}\t${JSON.stringify(interview.speakers)}\n`);
+  for (const passage of passages) hash.update(`${passage.id}\t${passage.speakerId ?? ''}\t${passage.section ?? ''}\t${passage.text}\n`);
+  return hash.digest('hex').slice(0, 16);
+}

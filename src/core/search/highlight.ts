@@ -1,0 +1,85 @@
+/** Highlight spans: where the matched terms stand in a passage's original (un-normalised) text. */
+
+/** A half-open range `[start, end)` of UTF-16 offsets into the original text. */
+export interface Highlight {
+  start: number;
+  end: number;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const HAN = /\p{Script=Han}/u;
+
+/**
+ * Finds every occurrence of `terms` in `text`, comparing normalised forms (so the term `tidb` marks
+ * `ＴｉＤＢ`, and `卖房` marks `賣房`). Latin terms only match at the start of a word (`ai` does not
+ * mark `said`). Overlapping and touching ranges are merged; offsets never split a surrogate pair.
+ */
+export function findHighlights(text: string, terms: readonly string[], normalize: (s: string) => string): Highlight[] {
+  // Normalise code point by code point, remembering where each normalised unit came from.
+  let normalized = '';
+  const origin: number[] = [];
+  let offset = 0;
+  for (const char of text) {
+    const piece = normalize(char);
+    for (let i = 0; i < piece.length; i++) origin.push(offset);
+    normalized += piece;
+    offset += char.length;
+  }
+  origin.push(text.length);
+
+  const ranges: Highlight[] = [];
+  for (const term of new Set(terms)) {
+    if (term.length === 0) continue;
+    const latin = !HAN.test(term);
+    let from = 0;
+    for (;;) {
+      const at = normalized.indexOf(term, from);
+      if (at < 0) break;
+      from = at + 1;
+      if (latin && at > 0 && WORD_CHAR.test(normalized[at - 1]!) && !HAN.test(normalized[at - 1]!)) continue;
+      const start = origin[at]!;
+      const endIndex = at + term.length;
+      // Extend to the end of the original character that produced the last normalised unit.
+      const end = endIndex < origin.length - 1 ? nextOrigin(origin, endIndex - 1) : text.length;
+      ranges.push({ start, end });
+    }
+  }
+  return mergeRanges(ranges);
+}
+
+function nextOrigin(origin: number[], index: number): number {
+  const here = origin[index]!;
+  for (let i = index + 1; i < origin.length; i++) if (origin[i]! !== here) return origin[i]!;
+  return origin[origin.length - 1]!;
+}
+
+function mergeRanges(ranges: Highlight[]): Highlight[] {
+  ranges.sort((a, b) => a.start - b.start || a.end - b.end);
+  const merged: Highlight[] = [];
+  for (const range of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
+    else merged.push({ ...range });
+  }
+  return merged;
+}
+
+/**
+ * Renders `text` with each highlighted range passed through `mark` (e.g. wrap in `**`) and every other
+ * range through `plain` (e.g. escape Markdown).
+ */
+export function applyHighlights(
+  text: string,
+  highlights: readonly Highlight[],
+  mark: (segment: string) => string,
+  plain: (segment: string) => string = (segment) => segment,
+): string {
+  let out = '';
+  let cursor = 0;
+  for (const { start, end } of highlights) {
+    if (start < cursor) continue;
+    out += plain(text.slice(cursor, start)) + mark(text.slice(start, end));
+    cursor = end;
+  }
+  return out + plain(text.slice(cursor));
+}

@@ -1,0 +1,61 @@
+/**
+ * `npm start`. With DISCORD_TOKEN set: loads the corpus and index, then connects to Discord. Without
+ * it: explains how to get a token and starts the local console on standard input.
+ */
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import pino from 'pino';
+import { ConfigError, describeConfig, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { loadLibrary } from './core/library.ts';
+import { runConsoleLine } from './bot/console.ts';
+import { startBot } from './bot/start.ts';
+import { buildServices } from './bot/services.ts';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\nSee .env.example for every variable and its meaning.\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const consoleMode = !config.discordToken;
+// In console mode stdout is the conversation: logs go to stderr.
+const logger = createLogger({
+  level: consoleMode && !process.env.LOG_LEVEL ? 'warn' : config.logLevel,
+  secrets: [config.discordToken],
+  destination: consoleMode ? pino.destination({ dest: 2, sync: true }) : undefined,
+});
+logger.info({ config: describeConfig(config) }, 'starting');
+
+const library = loadLibrary({ indexCacheDir: config.indexCacheDir });
+logger.info({ interviews: library.interviews.length, passages: library.passages.length, tips: library.tipIds.length, ...library.stats }, 'index ready');
+
+if (consoleMode) {
+  if (process.stdin.isTTY) {
+    process.stderr.write(
+      [
+        'No DISCORD_TOKEN set: starting the local console (same commands, replies as text).',
+        'To run in Discord: create an application at https://discord.com/developers/applications,',
+        'copy its bot token and application id into .env (see .env.example and README.md), then `npm run deploy` and `npm start`.',
+        'Type a command, e.g. /quote 卖房创业  or  /quote query:融资 speaker:季昕华  or  /help. Ctrl-D quits.',
+        '',
+      ].join('\n'),
+    );
+  }
+  const services = buildServices({ library, logger, config, consoleMode: true });
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim().length === 0) continue;
+    process.stdout.write(`${await runConsoleLine(line, services.router, services.services)}\n\n`);
+  }
+  services.close();
+} else {
+  await startBot({ library, logger, config });
+}

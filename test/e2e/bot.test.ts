@@ -1,0 +1,202 @@
+/**
+ * End to end: the real discord.js client, logged in to the local fake Discord, answering real
+ * INTERACTION_CREATE payloads. Asserts the exact callback bodies Discord would receive.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autocomplete, button, slashCommand, type InteractionCallback } from '../support/fake-discord.ts';
+import { startHarness, type BotHarness } from '../support/bot-harness.ts';
+import type { Command } from '../../src/bot/types.ts';
+import { COMMANDS } from '../../src/bot/registry.ts';
+
+const EPHEMERAL = 64;
+const latencies: number[] = [];
+
+const explode: Command = {
+  data: { name: 'explode', description: 'Always throws' },
+  async execute() {
+    throw new Error(`database on fire`);
+  },
+};
+
+let harness: BotHarness;
+
+beforeAll(async () => {
+  harness = await startHarness({ bot: { commands: [...COMMANDS, explode], rateLimit: { limit: 1000 } } });
+});
+
+afterAll(async () => {
+  await harness?.stop();
+  if (latencies.length > 0) {
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    // Printed for the closing note / benchmark: INTERACTION_CREATE → callback request.
+    console.log(`interaction → callback latency over ${sorted.length}: median ${median.toFixed(2)} ms, worst ${sorted.at(-1)!.toFixed(2)} ms`);
+  }
+});
+
+async function send(spec: Parameters<BotHarness['fake']['sendInteraction']>[0]): Promise<InteractionCallback> {
+  const callback = await harness.fake.sendInteraction(spec);
+  latencies.push(callback.latencyMs);
+  return callback;
+}
+
+function expectNoPings(callback: InteractionCallback): void {
+  expect(callback.data.allowed_mentions).toEqual({ parse: [], users: [], roles: [], replied_user: false });
+}
+
+describe('/quote', () => {
+  it('answers 卖房创业 with 季昕华’s passage, terms in bold, source, and buttons', async () => {
+    const callback = await send(slashCommand('quote', { query: '卖房创业' }, { locale: 'zh-CN' }));
+    expect(callback.type).toBe(4);
+    expectNoPings(callback);
+    expect(callback.data.flags ?? 0).toBe(0);
+    const embed = callback.data.embeds[0];
+    expect(embed.author.name).toBe('季昕华 · UCloud 创始人');
+    expect(embed.description).toContain('**卖房创业**');
+    expect(embed.description).toContain('只好把自己的房子卖了');
+    expect(embed.fields[0]).toEqual({ name: '出处', value: 'A计划:基础架构软件创业之道分享实录' });
+    expect(embed.footer.text).toMatch(/^思否/u);
+    const buttons = callback.data.components[0].components;
+    expect(buttons.map((b: { label: string }) => b.label)).toEqual(['上一条', '下一条', '上下文']);
+    expect(buttons[0].disabled).toBe(true);
+    expect(buttons[1].disabled).toBe(false);
+  });
+
+  it('pages with next/previous for the asker only, and shows context only to the clicker', async () => {
+    const asker = { id: '200000000000000111', username: 'asker' };
+    const first = await send(slashCommand('quote', { query: '融资' }, { user: asker }));
+    const [previous, next, context] = first.data.components[0].components;
+    expect(previous.custom_id).toMatch(/^quote:page:/u);
+    const message = { id: '400000000000000001', channel_id: first.interaction.channel_id, components: first.data.components, embeds: first.data.embeds };
+
+    const page2 = await send(button(next.custom_id, { user: asker, message }));
+    expect(page2.type).toBe(7); // UPDATE_MESSAGE
+    expect(page2.data.embeds[0].description).not.toBe(first.data.embeds[0].description);
+    expect(page2.data.embeds[0].footer.text).toContain('Result 2 of');
+
+    const stranger = await send(button(next.custom_id, { user: { id: '200000000000000222', username: 'other' }, message }));
+    expect(stranger.type).toBe(4);
+    expect(stranger.data.flags).toBe(EPHEMERAL);
+    expect(stranger.data.content).toContain('Only the person who ran this search');
+
+    const contextReply = await send(button(context.custom_id, { user: { id: '200000000000000333', username: 'x' }, message }));
+    expect(contextReply.type).toBe(4);
+    expect(contextReply.data.flags).toBe(EPHEMERAL);
+    expect(contextReply.data.embeds[0].fields.map((f: { name: string }) => f.name)).toEqual(['Before', 'After']);
+  });
+
+  it('answers a button from before a restart (unknown paging key) with "expired"', async () => {
+    const callback = await send(button('quote:page:AAAAAAAAAA:1'));
+    expect(callback.data.flags).toBe(EPHEMERAL);
+    expect(callback.data.content).toBe('These buttons have expired. Run the command again.');
+  });
+
+  it('refuses a tampered custom_id without failing', async () => {
+    const callback = await send(button('quote:page:../../etc:-1'));
+    expect(callback.data.flags).toBe(EPHEMERAL);
+    expect(callback.data.content).toMatch(/expired|recognise/u);
+    const unknown = await send(button('nope:whatever'));
+    expect(unknown.data.content).toBe("I don't recognise that button. Run the command again.");
+  });
+
+  it('never pings for a malicious query, and escapes it', async () => {
+    const callback = await send(slashCommand('quote', { query: '@everyone <@123> ** 融资' }));
+    expectNoPings(callback);
+    const text = JSON.stringify(callback.data);
+    expect(text).not.toContain('@everyone');
+    expect(text).not.toContain('<@123>');
+  });
+
+  it('handles a 6,000-character query with a notice, within Discord limits', async () => {
+    const callback = await send(slashCommand('quote', { query: '创业'.repeat(3000) }));
+    expect(callback.type).toBe(4);
+    expectNoPings(callback);
+    expect(callback.data.content).toContain('first 500 characters');
+    expect(JSON.stringify(callback.data.embeds).length).toBeLessThan(6000 * 2);
+  });
+
+  it('answers no match, punctuation-only and unknown speaker with friendly ephemeral messages', async () => {
+    const none = await send(slashCommand('quote', { query: 'xylophonequartz' }));
+    expect(none.data.flags).toBe(EPHEMERAL);
+    expect(none.data.content).toMatch(/^Nothing matches/u);
+    const punctuation = await send(slashCommand('quote', { query: '？！。' }, { locale: 'zh-TW' }));
+    expect(punctuation.data.flags).toBe(EPHEMERAL);
+    expect(punctuation.data.content).toMatch(/^這個查詢裡沒有可搜尋的詞/u);
+    const speaker = await send(slashCommand('quote', { query: '融资', speaker: 'Nobody' }));
+    expect(speaker.data.flags).toBe(EPHEMERAL);
+    expect(speaker.data.content).toContain('季昕华');
+  });
+
+  it('filters by speaker', async () => {
+    const callback = await send(slashCommand('quote', { query: '创业', speaker: '黄东旭' }));
+    expect(callback.data.embeds[0].author.name).toMatch(/^黄东旭/u);
+  });
+});
+
+describe('autocomplete', () => {
+  it('suggests speakers by Latin name and alias, at most 25', async () => {
+    const byLatin = await send(autocomplete('quote', 'speaker', { query: 'x', speaker: 'qi' }));
+    expect(byLatin.type).toBe(8);
+    expect(byLatin.data.choices.map((c: { value: string }) => c.value)).toContain('Qi Jun');
+    const byAlias = await send(autocomplete('random', 'speaker', { speaker: '一乐' }));
+    expect(byAlias.data.choices.length).toBeGreaterThan(0);
+    const all = await send(autocomplete('quote', 'speaker', { query: 'x', speaker: '' }));
+    expect(all.data.choices.length).toBeLessThanOrEqual(25);
+    expect(all.data.choices.length).toBeGreaterThan(5);
+  });
+
+  it('suggests interviews by title or speaker, with the id as value', async () => {
+    const callback = await send(autocomplete('quote', 'source', { query: 'x', source: 'ZStack' }));
+    expect(callback.data.choices[0].value).toBe('zstack-productized-cloud');
+  });
+});
+
+describe('other commands', () => {
+  it('/random gives a quote by the asked speaker', async () => {
+    const callback = await send(slashCommand('random', { speaker: '黄东旭' }));
+    expect(callback.data.embeds[0].author.name).toMatch(/^黄东旭/u);
+    expectNoPings(callback);
+  });
+
+  it('/speaker describes a person found by alias', async () => {
+    const callback = await send(slashCommand('speaker', { name: 'liang yupeng' }, { locale: 'zh-CN' }));
+    const embed = callback.data.embeds[0];
+    expect(embed.title).toBe('一乐');
+    expect(embed.fields.map((f: { name: string }) => f.name)).toContain('代表语录');
+  });
+
+  it('/sources lists every interview', async () => {
+    const callback = await send(slashCommand('sources'));
+    expect(callback.data.embeds[0].fields).toHaveLength(5);
+  });
+
+  it('/help answers ephemerally in the user’s language', async () => {
+    const callback = await send(slashCommand('help', undefined, { locale: 'zh-TW' }));
+    expect(callback.data.flags).toBe(EPHEMERAL);
+    expect(callback.data.embeds[0].title).toBe('箴言：科技創業者的原話');
+  });
+});
+
+describe('error boundary', () => {
+  it('answers a throwing handler with an ephemeral error id, logs it, and keeps running', async () => {
+    const callback = await send(slashCommand('explode'));
+    expect(callback.data.flags).toBe(EPHEMERAL);
+    const errorId = /`([0-9a-f]{8})`/u.exec(callback.data.content)?.[1];
+    expect(errorId).toBeDefined();
+    const logged = harness.logLines.map((line) => JSON.parse(line)).find((entry) => entry.errorId === errorId);
+    expect(logged).toMatchObject({ msg: 'interaction failed', name: 'explode', outcome: 'error' });
+    const after = await send(slashCommand('quote', { query: 'TiDB' }));
+    expect(after.data.embeds[0].description).toContain('**TiDB**');
+  });
+
+  it('writes one log line per interaction with name, guild, latency and outcome, and never the token', async () => {
+    const entries = harness.logLines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'interaction');
+    expect(entries.length).toBeGreaterThan(5);
+    for (const entry of entries) {
+      expect(entry).toHaveProperty('latencyMs');
+      expect(entry).toHaveProperty('guild');
+      expect(['ok', 'error', 'rate-limited', 'unknown-command']).toContain(entry.outcome);
+    }
+    expect(harness.logLines.join('\n')).not.toContain(harness.fake.token);
+  });
+});

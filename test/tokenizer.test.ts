@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { createTokenizer, foldLatinTerm, normalizeText, readUserWords } from '../src/core/text/tokenizer.ts';
+import { DATA_DIR } from '../src/core/corpus/load.ts';
+import { join } from 'node:path';
+
+const tokenizer = createTokenizer({ userWords: readUserWords(join(DATA_DIR, 'dict.txt')) });
+
+describe('tokenizer (golden)', () => {
+  it.each([
+    ['我卖房创业', ['卖房', '创业']],
+    ['TiDB 和 OpenStack', ['tidb', 'openstack']],
+    ['K8s 3.0 IM', ['k8s', '3.0', 'im']],
+    ['美信拓扑的云备胎', ['美信拓扑', '云备胎']],
+    ['孙琦和黄东旭', ['孙琦', '黄东旭']],
+    ['优刻得', ['优刻得']],
+    ['ＴｉＤＢ', ['tidb']],
+    ['賣房創業', ['卖房', '创业']],
+    ['the investors and the company', ['investor', 'company']],
+    ['用TiDB做HTAP', ['tidb', 'htap']],
+  ])('query %s → %j', (text, expected) => {
+    expect(tokenizer.tokenizeQuery(text)).toEqual(expected);
+  });
+
+  it('keeps Latin words whole and case-folded in mixed text', () => {
+    expect(tokenizer.tokenizeForIndex('PingCAP的TiDB是NewSQL数据库')).toEqual(expect.arrayContaining(['pingcap', 'tidb', 'newsql', '数据库']));
+  });
+
+  it('indexes compounds and their parts (search mode) but queries the compound', () => {
+    const indexTerms = tokenizer.tokenizeForIndex('基础架构软件');
+    expect(indexTerms).toEqual(expect.arrayContaining(['基础', '架构', '基础架构', '软件']));
+    expect(tokenizer.tokenizeQuery('基础架构软件')).toEqual(['基础架构', '软件']);
+  });
+
+  it('converts Taiwanese vocabulary with the phrase table and keeps the character form too', () => {
+    const terms = tokenizer.tokenizeQuery('資料庫軟體');
+    expect(terms).toEqual(expect.arrayContaining(['数据库', '软件']));
+  });
+
+  it('drops stop words, punctuation, whitespace and emoji', () => {
+    expect(tokenizer.tokenizeQuery('的 是 我 the and ，。！？ 🎉🎉 \u200b')).toEqual([]);
+    expect(tokenizer.tokenizeQuery('')).toEqual([]);
+  });
+
+  it('normalises full width, case and Traditional characters before segmentation', () => {
+    expect(normalizeText('ＴｉＤＢ 創業')).toBe('tidb 创业');
+  });
+
+  it('folds simple English plurals only', () => {
+    expect(foldLatinTerm('investors')).toBe('investor');
+    expect(foldLatinTerm('companies')).toBe('company');
+    expect(foldLatinTerm('business')).toBe('business');
+    expect(foldLatinTerm('status')).toBe('status');
+    expect(foldLatinTerm('k8s')).toBe('k8s');
+    expect(foldLatinTerm('创业')).toBe('创业');
+  });
+});
