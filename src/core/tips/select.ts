@@ -20,7 +20,7 @@ export interface TipSelectionOptions {
   minChars?: number;
   /** Longest tip, in characters: a tip is read at a glance. Default 200. */
   maxChars?: number;
-  /** Lowest score of an automatically selected tip. Default 2. */
+  /** Lowest score of an automatically selected tip. Default 3. */
   minScore?: number;
   /** Curated includes and excludes. Default: none. */
   curation?: TipCuration;
@@ -33,7 +33,9 @@ const INSIGHT_MARKERS = [
 ];
 const LATIN_INSIGHT = /\b(should|must|never|always|key|important|the best|lesson|learn|believe|matters?)\b/iu;
 // Openings that lean on the previous paragraph: a tip must stand on its own.
-const DEPENDENT_OPENING = /^(但是|但|所以|而且|然后|因此|于是|不过|并且|另外|他|她|它|这|那|此|and |but |so |then |this |that |he |she |it )/iu;
+const DEPENDENT_OPENING = /^(但是|但|所以|而且|然后|因此|于是|不过|并且|另外|他|她|它|这|那|此|第[一二三四五六七八九十\d]|首先|其次|最后|好的|下面|比如|就是|\d+[.、]|and |but |so |then |this |that |he |she |it |first|second|third)/iu;
+// Words that point at something the reader cannot see (a slide, a picture, "just now").
+const DEICTIC = /(这个图|这张图|这里列出|刚才|上面|下面|如图|(笑))/u;
 const QUESTION_END = /[？?][”"」』）)]*$/u;
 const SENTENCE_END = /[。！!.…”"」』）)]$/u;
 
@@ -51,6 +53,7 @@ export function scoreTip(passage: Passage, options: TipSelectionOptions = {}): n
   if (QUESTION_END.test(text)) return -1;
   if (!SENTENCE_END.test(text)) return -1;
   if (DEPENDENT_OPENING.test(text)) return -1;
+  if (DEICTIC.test(text)) return -1;
   let score = 0;
   for (const marker of INSIGHT_MARKERS) if (text.includes(marker)) score += 1;
   if (LATIN_INSIGHT.test(text)) score += 2;
@@ -67,7 +70,7 @@ export function scoreTip(passage: Passage, options: TipSelectionOptions = {}): n
  * passage scoring at least `minScore`, minus curated excludes.
  */
 export function selectTips(passages: readonly Passage[], options: TipSelectionOptions = {}): string[] {
-  const minScore = options.minScore ?? 2;
+  const minScore = options.minScore ?? 3;
   const include = new Set(options.curation?.include ?? []);
   const exclude = new Set(options.curation?.exclude ?? []);
   return passages
