@@ -142,6 +142,12 @@ export interface DailySchedulerOptions {
   errorRetryMs?: number;
   /** How many posts are sent concurrently. Default 4. */
   concurrency?: number;
+  /**
+   * A `pending` row touched (claimed or attempted) less than this many ms ago is assumed to be in flight
+   * in another process and is not re-sent yet (a restart right after a crash waits at most this long).
+   * Keep it well under Discord's nonce window (a few minutes). Default 60 s.
+   */
+  leaseMs?: number;
 }
 
 /** Why an occurrence was skipped (see {@link RunEvent}). */
@@ -266,6 +272,7 @@ export class DailyScheduler {
   private readonly maxTimerDelayMs: number;
   private readonly errorRetryMs: number;
   private readonly concurrency: number;
+  private readonly leaseMs: number;
 
   private started = false;
   private stopped = false;
@@ -299,6 +306,7 @@ export class DailyScheduler {
     const concurrency = options.concurrency ?? 4;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`zhenyan: scheduler option concurrency must be an integer >= 1`);
     this.concurrency = concurrency;
+    this.leaseMs = ms(options.leaseMs, MINUTE, 'leaseMs');
   }
 
   /**
@@ -521,6 +529,14 @@ export class DailyScheduler {
     if (row.retryAt && row.retryAt.getTime() > now.getTime()) {
       summary.upToDate += 1;
       this.logger.debug({ ...base, retryAt: row.retryAt.toISOString() }, 'pending daily post waits for its retry time');
+      return;
+    }
+    if (now.getTime() - row.updatedAt.getTime() < this.leaseMs) {
+      summary.upToDate += 1;
+      this.logger.debug(
+        { ...base, leaseUntil: new Date(row.updatedAt.getTime() + this.leaseMs).toISOString() },
+        'pending daily post was just attempted (maybe by another process); re-checked when its lease expires',
+      );
       return;
     }
     planned.add(key);
@@ -753,7 +769,7 @@ export class DailyScheduler {
       for (const row of this.store.pendingPosts()) {
         if (this.inFlight.has(`${row.channelId}|${row.localDate}`)) continue;
         if (row.guildId !== null && !this.ownsGuild(row.guildId)) continue;
-        next = Math.min(next, Math.max(row.retryAt?.getTime() ?? 0, nowMs + 1000));
+        next = Math.min(next, Math.max(row.retryAt?.getTime() ?? 0, row.updatedAt.getTime() + this.leaseMs, nowMs + 1000));
       }
       this.armAt(next);
     } catch (error) {

@@ -1,0 +1,139 @@
+/** Each command's logic, without Discord: the handlers run on fake contexts over the real corpus. */
+import { describe, expect, it } from 'vitest';
+import quote from '../commands/quote.ts';
+import random from '../commands/random.ts';
+import speaker from '../commands/speaker.ts';
+import sources from '../commands/sources.ts';
+import help from '../commands/help.ts';
+import { COMMANDS } from '../src/bot/registry.ts';
+import { InteractionRouter } from '../src/bot/router.ts';
+import { RateLimiter } from '../src/bot/rate-limit.ts';
+import { PagingStore } from '../src/bot/paging.ts';
+import { autocompleteContext, buttonContext, commandContext, testServices } from './support/contexts.ts';
+
+describe('/quote', () => {
+  it('answers with the best passage and stores a paging session for the asker', async () => {
+    const { context, recorded } = commandContext('quote', { query: '云备胎' });
+    await quote.execute(context);
+    const [reply] = recorded.replies;
+    expect(reply!.ephemeral).toBeUndefined();
+    expect(reply!.embeds![0]!.description).toContain('**云备胎**');
+    expect(reply!.embeds![0]!.author!.name).toMatch(/^季昕华/u);
+    expect(context.services.paging.size).toBe(1);
+  });
+
+  it('pages forward and back, and refuses out-of-range pages', async () => {
+    const services = testServices();
+    const { context, recorded } = commandContext('quote', { query: '开源' }, { services });
+    await quote.execute(context);
+    const next = recorded.replies[0]!.components![0]!.components[1] as { custom_id: string };
+    const click = buttonContext(next.custom_id, services);
+    await quote.button!(click.context);
+    expect(click.recorded.updates).toHaveLength(1);
+    expect(click.recorded.updates[0]!.embeds![0]!.footer!.text).toContain('Result 2 of');
+    const [, , key] = next.custom_id.split(':');
+    const beyond = buttonContext(`quote:page:${key}:99`, services);
+    await quote.button!(beyond.context);
+    expect(beyond.recorded.updates).toHaveLength(0);
+    expect(beyond.recorded.replies[0]!.ephemeral).toBe(true);
+  });
+
+  it('says when the buttons have expired (TTL), without changing anything', async () => {
+    let now = 0;
+    const services = testServices({ paging: new PagingStore({ now: () => now, ttlMs: 1000 }) });
+    const { context, recorded } = commandContext('quote', { query: '开源' }, { services });
+    await quote.execute(context);
+    now = 5000;
+    const next = recorded.replies[0]!.components![0]!.components[1] as { custom_id: string };
+    const click = buttonContext(next.custom_id, services);
+    await quote.button!(click.context);
+    expect(click.recorded.replies[0]!.content).toBe('These buttons have expired. Run the command again.');
+    expect(click.recorded.updates).toHaveLength(0);
+  });
+
+  it('answers an unknown source with the list of interviews', async () => {
+    const { context, recorded } = commandContext('quote', { query: '云', source: 'no-such-interview' });
+    await quote.execute(context);
+    expect(recorded.replies[0]!.ephemeral).toBe(true);
+    expect(recorded.replies[0]!.content).toContain('zstack-productized-cloud');
+  });
+
+  it('autocompletes sources and speakers within 25 choices of ≤ 100 characters', async () => {
+    const { context, recorded } = autocompleteContext('quote', { name: 'source', value: '' });
+    await quote.autocomplete!(context);
+    expect(recorded.choices.length).toBe(5);
+    for (const choice of recorded.choices) expect(choice.name.length).toBeLessThanOrEqual(100);
+    const speakers = autocompleteContext('quote', { name: 'speaker', value: '黄' });
+    await quote.autocomplete!(speakers.context);
+    expect(speakers.recorded.choices[0]!.value).toBe('黄东旭');
+  });
+});
+
+describe('/random, /speaker, /sources, /help', () => {
+  it('/random picks among the daily tips', async () => {
+    const { context, recorded } = commandContext('random');
+    await random.execute(context);
+    const description = recorded.replies[0]!.embeds![0]!.description!;
+    const tips = context.services.library.tipIds.map((id) => context.services.library.index.passage(id)!.text.slice(0, 10));
+    expect(tips.some((start) => description.replaceAll('\\', '').startsWith(start))).toBe(true);
+  });
+
+  it('/random with an unknown speaker refuses politely', async () => {
+    const { context, recorded } = commandContext('random', { speaker: 'Nobody at all' });
+    await random.execute(context);
+    expect(recorded.replies[0]!.ephemeral).toBe(true);
+  });
+
+  it('/speaker finds 老季 and lists his interview', async () => {
+    const { context, recorded } = commandContext('speaker', { name: '老季' });
+    await speaker.execute(context);
+    const embed = recorded.replies[0]!.embeds![0]!;
+    expect(embed.title).toBe('季昕华');
+    expect(embed.description).toContain('UCloud');
+    expect(embed.fields!.find((f) => f.name === 'Interviews')!.value).toContain('A计划');
+  });
+
+  it('/sources and /help fit Discord’s limits', async () => {
+    for (const command of [sources, help]) {
+      const { context, recorded } = commandContext(command.data.name);
+      await command.execute(context);
+      const embed = recorded.replies[0]!.embeds![0]!;
+      expect(JSON.stringify(embed).length).toBeLessThan(8000);
+      expect(embed.fields!.length).toBeLessThanOrEqual(25);
+    }
+  });
+});
+
+describe('router', () => {
+  it('rate-limits one user after 8 commands in 10 s while others are unaffected', async () => {
+    const services = testServices();
+    const router = new InteractionRouter(COMMANDS, services, new RateLimiter({ limit: 8, windowMs: 10_000, now: () => 0 }));
+    const outcomes: string[] = [];
+    let refusal = '';
+    for (let i = 0; i < 12; i++) {
+      const { context, recorded } = commandContext('help', {}, { services });
+      outcomes.push(await router.command(context));
+      if (recorded.replies[0]!.content) refusal = recorded.replies[0]!.content;
+    }
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(8);
+    expect(outcomes.filter((o) => o === 'rate-limited')).toHaveLength(4);
+    expect(refusal).toMatch(/going a bit fast/u);
+    const other = commandContext('help', {}, { services, user: { id: '999', name: 'other' } });
+    expect(await router.command(other.context)).toBe('ok');
+  });
+
+  it('answers an unknown command instead of failing', async () => {
+    const router = new InteractionRouter(COMMANDS, testServices(), null);
+    const { context, recorded } = commandContext('nope');
+    expect(await router.command(context)).toBe('unknown-command');
+    expect(recorded.replies[0]!.ephemeral).toBe(true);
+  });
+
+  it('every command has localised descriptions for zh-CN and zh-TW', () => {
+    for (const command of COMMANDS) {
+      expect(command.data.description_localizations?.['zh-CN'], command.data.name).toBeTruthy();
+      expect(command.data.description_localizations?.['zh-TW'], command.data.name).toBeTruthy();
+      expect(command.data.name_localizations?.['zh-CN'], command.data.name).toMatch(/^[-_\p{L}\p{N}]{1,32}$/u);
+    }
+  });
+});

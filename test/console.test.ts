@@ -1,0 +1,34 @@
+/** The local console: line parsing, and `npm start` without a token answering from standard input. */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parseConsoleLine } from '../src/bot/console.ts';
+import { COMMANDS } from '../src/bot/registry.ts';
+
+const definitions = new Map(COMMANDS.map((c) => [c.data.name, c.data]));
+
+describe('parseConsoleLine', () => {
+  it('fills the first required option with free text', () => {
+    expect(parseConsoleLine('/quote 卖房 创业', definitions)).toEqual({ name: 'quote', subcommand: null, values: new Map([['query', '卖房 创业']]) });
+  });
+
+  it('reads option:value pairs, values may hold spaces', () => {
+    const parsed = parseConsoleLine('/quote query:open source speaker:黄东旭', definitions);
+    expect(parsed).toEqual({ name: 'quote', subcommand: null, values: new Map([['query', 'open source'], ['speaker', '黄东旭']]) });
+  });
+
+  it('explains bad lines', () => {
+    expect(parseConsoleLine('hello', definitions)).toHaveProperty('error');
+    expect(parseConsoleLine('/nope', definitions)).toEqual({ error: 'Unknown command /nope. Try /help.' });
+    expect(parseConsoleLine('/sources extra words', definitions)).toHaveProperty('error');
+  });
+});
+
+describe('npm start without a token', () => {
+  it('answers commands read from standard input and exits at its end', () => {
+    const env = { ...process.env, DISCORD_TOKEN: '', LOG_LEVEL: '' };
+    const result = spawnSync('npx', ['tsx', 'src/main.ts'], { input: '/quote 云备胎\n/bogus\n', env, encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('**云备胎**');
+    expect(result.stdout).toContain('Unknown command /bogus');
+  });
+});
