@@ -801,6 +801,31 @@ export class FakeDiscord {
     for (let i = 0; i < count; i++) this.onceRules.push({ method, matches, action: { kind: 'delay', ms } });
   }
 
+  /**
+   * Forgets recorded history so long load runs stay bounded in memory: recorded requests and callbacks, messages,
+   * answered interactions, nonces, closed gateway connections, and the RESUME replay buffer (IDENTIFY/RESUME
+   * records are kept). Interactions still
+   * waiting for their callback are kept. Call it only when every dispatched event has been handled (e.g. all
+   * callbacks are in): a RESUME after it cannot replay what was forgotten. `RecordedRequest.seq` keeps counting
+   * from the number of requests still recorded (it restarts low).
+   */
+  forgetHistory(): void {
+    this.requests.length = 0;
+    this.callbacks.length = 0;
+    this.messages.clear();
+    this.nonces.clear();
+    for (const [id, p] of this.interactions) {
+      if (!p.callback) continue;
+      this.interactions.delete(id);
+      this.interactionsByToken.delete(p.payload.token);
+    }
+    const open = this.gatewayConnections.filter((c) => c.closedAt === undefined);
+    this.gatewayConnections.length = 0;
+    this.gatewayConnections.push(...open);
+    for (const c of this.conns) c.info.received.length = 0;
+    if (this.session) this.session.buffer.length = 0;
+  }
+
   /** Drops pending failNext/rateLimitNext/delayNext rules and route overrides. */
   clearFaults(): void {
     this.onceRules.length = 0;

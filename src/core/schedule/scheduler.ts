@@ -69,7 +69,12 @@ export interface PostRequest {
   nonce: string;
   /** Role to mention, or null. */
   mentionRoleId: string | null;
-  /** 1 for the first send of this date, 2+ for re-sends (after a crash, timeout or transient failure). */
+  /**
+   * 1 for the first send of this date, 2+ for re-sends (after a crash, timeout or transient failure).
+   * Discord only deduplicates a nonce for a few minutes, so for attempt > 1 the adapter may first look
+   * for an existing message (e.g. the bot's recent messages in the channel carrying this date's tip)
+   * and report it as `{ ok: true, messageId }` instead of sending again.
+   */
   attempt: number;
 }
 
@@ -339,7 +344,10 @@ export class DailyScheduler {
     this.logger.info({}, 'daily scheduler stopped');
   }
 
-  /** Call after subscriptions were added, changed, removed, paused or resumed: runs what is due and re-arms. */
+  /**
+   * Call after subscriptions were added, changed, removed, paused or resumed: runs what is due and
+   * re-arms. A no-op before {@link start} (or after {@link stop}). Never rejects.
+   */
   async onSubscriptionsChanged(): Promise<void> {
     if (!this.started) return;
     await this.safeRun();

@@ -326,7 +326,8 @@ export function nextRunAt(now: Date, time: TimeOfDay | string, tz: string): Next
  */
 export function previousRunAt(now: Date, time: TimeOfDay | string, tz: string): NextRun {
   const t = toTimeOfDay(time);
-  let date = addDays(localDate(now, tz), 1);
+  // Tomorrow's occurrence is never at or before now (gaps only move a wall time forward), so start today.
+  let date = localDate(now, tz);
   for (let i = 0; i < 4; i += 1) {
     const at = zonedWallTimeToUtc(date, t, tz);
     if (at.getTime() <= now.getTime()) return { at, localDate: date };

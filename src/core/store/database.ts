@@ -108,6 +108,10 @@ export class StorageError extends Error {
   /** A sentence for the user, e.g. "Couldn't save: the database is read-only. Nothing was changed." */
   readonly userMessage: string;
 
+  /**
+   * @param message log message (prefixed with `zhenyan: ` if it is not already)
+   * @param options kind, SQLite code, user message and the original error
+   */
   constructor(message: string, options: { kind: StorageErrorKind; code: string | null; userMessage: string; cause?: unknown }) {
     super(message.startsWith('zhenyan: ') ? message : `zhenyan: ${message}`, { cause: options.cause });
     this.name = 'StorageError';
