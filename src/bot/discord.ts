@@ -7,6 +7,7 @@ import {
   Client,
   GatewayIntentBits,
   MessageFlags,
+  Options,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ClientOptions,
@@ -37,11 +38,31 @@ export interface DiscordClientOptions {
   ws?: ClientOptions['ws'];
 }
 
-/** A discord.js client with Zhenyan's settings: Guilds intent only, and nobody pinged by default. */
+/** Most users (and members per server) discord.js keeps cached; every interaction adds its user and member. */
+const USER_CACHE_LIMIT = 1_000;
+/** How often cached users and members (other than the bot) are swept, in seconds. */
+const USER_SWEEP_INTERVAL_S = 3_600;
+
+/**
+ * A discord.js client with Zhenyan's settings: Guilds intent only, nobody pinged by default, and bounded,
+ * expiring user and member caches (discord.js caches the user and member of every interaction forever by
+ * default, which grows without bound on a busy bot; nothing here needs them after the interaction).
+ */
 export function createDiscordClient(options: DiscordClientOptions = {}): Client {
+  const notMe = (id: string, client: Client): boolean => id !== client.user?.id;
   return new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [], repliedUser: false },
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      UserManager: { maxSize: USER_CACHE_LIMIT, keepOverLimit: (user) => !notMe(user.id, user.client) },
+      GuildMemberManager: { maxSize: USER_CACHE_LIMIT, keepOverLimit: (member) => !notMe(member.id, member.client) },
+    }),
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      users: { interval: USER_SWEEP_INTERVAL_S, filter: () => (user) => notMe(user.id, user.client) },
+      guildMembers: { interval: USER_SWEEP_INTERVAL_S, filter: () => (member) => notMe(member.id, member.client) },
+    },
     rest: {
       ...(options.apiUrl ? { api: options.apiUrl } : {}),
       retries: options.retries ?? 3,

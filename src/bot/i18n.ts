@@ -116,6 +116,80 @@ export const messages = {
     'zh-CN': '这个命令只能在服务器里使用，不能在私信中使用。',
     'zh-TW': '這個指令只能在伺服器裡使用，不能在私訊中使用。',
   } satisfies Text,
+  dailyTitle: { en: 'Daily tip · 每日箴言', 'zh-CN': '每日箴言', 'zh-TW': '每日箴言' } satisfies Text,
+  tipTitle: {
+    en: (day: string) => `Tip for ${day}`,
+    'zh-CN': (day: string) => `${day} 的箴言`,
+    'zh-TW': (day: string) => `${day} 的箴言`,
+  } satisfies Template<[string]>,
+  noTips: { en: 'There are no tips in the corpus yet.', 'zh-CN': '语料里还没有可用的箴言。', 'zh-TW': '語料裡還沒有可用的箴言。' } satisfies Text,
+  needManageServer: {
+    en: 'You need the **Manage Server** permission to change daily tips.',
+    'zh-CN': '需要 **管理服务器** 权限才能修改每日箴言。',
+    'zh-TW': '需要 **管理伺服器** 權限才能修改每日箴言。',
+  } satisfies Text,
+  badTime: {
+    en: (value: string) => `"${value}" is not a time of day. Use 24-hour HH:MM, for example 09:00 or 21:30.`,
+    'zh-CN': (value: string) => `"${value}" 不是有效的时间。请用 24 小时制 HH:MM，例如 09:00 或 21:30。`,
+    'zh-TW': (value: string) => `"${value}" 不是有效的時間。請用 24 小時制 HH:MM，例如 09:00 或 21:30。`,
+  } satisfies Template<[string]>,
+  badZone: {
+    en: (value: string) => `"${value}" is not a time zone I know. Pick one from the list, for example Asia/Shanghai or Europe/London.`,
+    'zh-CN': (value: string) => `不认识时区 "${value}"。请从列表中选择，例如 Asia/Shanghai 或 Europe/London。`,
+    'zh-TW': (value: string) => `不認識時區 "${value}"。請從清單中選擇，例如 Asia/Taipei 或 Europe/London。`,
+  } satisfies Template<[string]>,
+  badChannel: {
+    en: 'Pick a text or announcement channel of this server.',
+    'zh-CN': '请选择本服务器的文字频道或公告频道。',
+    'zh-TW': '請選擇本伺服器的文字頻道或公告頻道。',
+  } satisfies Text,
+  missingPermissions: {
+    en: (channel: string, missing: string) => `I can't post in ${channel}: I'm missing **${missing}** there. Give me that permission and try again.`,
+    'zh-CN': (channel: string, missing: string) => `我无法在 ${channel} 发帖：缺少 **${missing}** 权限。请授予后再试。`,
+    'zh-TW': (channel: string, missing: string) => `我無法在 ${channel} 發文：缺少 **${missing}** 權限。請授予後再試。`,
+  } satisfies Template<[string, string]>,
+  subscribed: {
+    en: (channel: string, time: string, zone: string, next: string) => `Daily tips go to ${channel} every day at **${time}** (${zone}). Next: ${next}.`,
+    'zh-CN': (channel: string, time: string, zone: string, next: string) => `每日箴言将在每天 **${time}**（${zone}）发到 ${channel}。下一次：${next}。`,
+    'zh-TW': (channel: string, time: string, zone: string, next: string) => `每日箴言將在每天 **${time}**（${zone}）發到 ${channel}。下一次：${next}。`,
+  } satisfies Template<[string, string, string, string]>,
+  mentionNote: {
+    en: (role: string) => ` Each post mentions ${role}.`,
+    'zh-CN': (role: string) => ` 每次发帖会提及 ${role}。`,
+    'zh-TW': (role: string) => ` 每次發文會提及 ${role}。`,
+  } satisfies Template<[string]>,
+  unsubscribed: {
+    en: (n: number) => (n === 0 ? 'There was no daily tip to turn off.' : `Daily tips turned off (${n}).`),
+    'zh-CN': (n: number) => (n === 0 ? '没有需要关闭的每日箴言。' : `已关闭每日箴言（${n} 个）。`),
+    'zh-TW': (n: number) => (n === 0 ? '沒有需要關閉的每日箴言。' : `已關閉每日箴言（${n} 個）。`),
+  } satisfies Template<[number]>,
+  noSubscriptions: {
+    en: 'No daily tips in this server yet. Use `/daily set` to add one.',
+    'zh-CN': '本服务器还没有订阅每日箴言。用 `/daily set` 添加。',
+    'zh-TW': '本伺服器還沒有訂閱每日箴言。用 `/daily set` 新增。',
+  } satisfies Text,
+  statusTitle: { en: 'Daily tips in this server', 'zh-CN': '本服务器的每日箴言', 'zh-TW': '本伺服器的每日箴言' } satisfies Text,
+  statusNext: { en: 'Next post', 'zh-CN': '下一次', 'zh-TW': '下一次' } satisfies Text,
+  statusLast: { en: 'Last post', 'zh-CN': '上一次', 'zh-TW': '上一次' } satisfies Text,
+  statusNever: { en: 'none yet', 'zh-CN': '还没有', 'zh-TW': '還沒有' } satisfies Text,
+  statusPaused: {
+    en: (reason: string) => `⏸ Paused: ${reason}`,
+    'zh-CN': (reason: string) => `⏸ 已暂停：${reason}`,
+    'zh-TW': (reason: string) => `⏸ 已暫停：${reason}`,
+  } satisfies Template<[string]>,
+  pauseGuildLeft: { en: 'the bot left the server', 'zh-CN': '机器人已离开服务器', 'zh-TW': '機器人已離開伺服器' } satisfies Text,
+  pauseFailures: {
+    en: 'several days in a row failed (fix the permission or channel, then `/daily set` again)',
+    'zh-CN': '连续多天发送失败（修好权限或频道后重新 `/daily set`）',
+    'zh-TW': '連續多天發送失敗（修好權限或頻道後重新 `/daily set`）',
+  } satisfies Text,
+  pauseManual: { en: 'paused by an admin', 'zh-CN': '管理员已暂停', 'zh-TW': '管理員已暫停' } satisfies Text,
+  lastError: { en: 'Last error', 'zh-CN': '最近的错误', 'zh-TW': '最近的錯誤' } satisfies Text,
+  storageUnavailable: {
+    en: 'Daily tips are unavailable right now (no database). Searching still works.',
+    'zh-CN': '每日箴言暂时不可用（数据库不可用），搜索仍然正常。',
+    'zh-TW': '每日箴言暫時不可用（資料庫不可用），搜尋仍然正常。',
+  } satisfies Text,
 } as const;
 
 /** Picks the string for `locale`. */

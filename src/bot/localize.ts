@@ -47,6 +47,10 @@ const ENTRIES: Record<string, Entry> = {
     name: { 'zh-CN': '来源', 'zh-TW': '來源' },
     description: { en: 'The interviews in the corpus, with speakers and links', 'zh-CN': '收录的访谈、讲者和链接', 'zh-TW': '收錄的訪談、講者和連結' },
   },
+  tip: {
+    name: { 'zh-CN': '今日箴言', 'zh-TW': '今日箴言' },
+    description: { en: 'Today’s tip for this channel (the one the daily post shows)', 'zh-CN': '本频道今天的箴言（与每日推送相同）', 'zh-TW': '本頻道今天的箴言（與每日推送相同）' },
+  },
   help: {
     name: { 'zh-CN': '帮助', 'zh-TW': '說明' },
     description: { en: 'What Zhenyan does and how to use each command', 'zh-CN': '箴言能做什么，以及每个命令的用法', 'zh-TW': '箴言能做什麼，以及每個指令的用法' },

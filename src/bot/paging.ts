@@ -43,7 +43,13 @@ export class PagingStore {
   /** Stores a session and returns its key (10 URL-safe characters). */
   put(session: Omit<PagingSession, 'createdAt'>): string {
     const key = randomBytes(8).toString('base64url').slice(0, 10);
-    this.entries.set(key, { ...session, createdAt: this.now() });
+    const now = this.now();
+    // Drop expired sessions from the least recently used end, so idle state does not linger until evicted.
+    for (const [oldKey, old] of this.entries) {
+      if (now - old.createdAt <= this.ttlMs) break;
+      this.entries.delete(oldKey);
+    }
+    this.entries.set(key, { ...session, createdAt: now });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);

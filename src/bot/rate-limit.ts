@@ -40,7 +40,20 @@ export class RateLimiter {
     this.hits.delete(userId);
     this.hits.set(userId, recent);
     while (this.hits.size > this.maxUsers) this.hits.delete(this.hits.keys().next().value as string);
+    this.expire(now);
     return 0;
+  }
+
+  /**
+   * Forgets users whose last attempt is out of the window (they would be allowed anyway). The map is ordered
+   * least-recently-active first, so this stops at the first user still inside the window: O(expired).
+   */
+  private expire(now: number): void {
+    for (const [userId, times] of this.hits) {
+      const last = times[times.length - 1];
+      if (last !== undefined && now - last < this.windowMs) break;
+      this.hits.delete(userId);
+    }
   }
 
   /** Users currently tracked (for leak checks). */

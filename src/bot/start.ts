@@ -3,7 +3,7 @@ import type { Client } from 'discord.js';
 import type { Config } from '../config.ts';
 import type { Library } from '../core/library.ts';
 import type { Logger } from '../logger.ts';
-import { createDailyService, type DailyService } from './daily-service.ts';
+import { createDailyService, type DailyService, type DailyServiceOptions } from './daily-service.ts';
 import { attachRouter, createDiscordClient, type DiscordClientOptions } from './discord.ts';
 import { buildServices } from './services.ts';
 import type { Command, Services } from './types.ts';
@@ -23,6 +23,8 @@ export interface StartBotOptions {
   client?: Omit<DiscordClientOptions, 'apiUrl'>;
   /** Commands to route. Default: every registered command. */
   commands?: readonly Command[];
+  /** Daily scheduler tuning (tests). Default: the scheduler's defaults. */
+  daily?: DailyServiceOptions['scheduler'];
 }
 
 /** A running bot. */
@@ -39,7 +41,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { library, logger, config } = options;
   if (!config.discordToken) throw new Error('zhenyan: startBot needs DISCORD_TOKEN');
   const client = createDiscordClient({ ...options.client, apiUrl: config.discordApiUrl });
-  const daily = createDailyService({ client, library, logger, config, now: options.now });
+  const daily = createDailyService({ client, library, logger, config, now: options.now, scheduler: options.daily });
   const { services, router } = buildServices({ library, logger, config, daily, now: options.now, rateLimit: options.rateLimit, commands: options.commands });
   attachRouter(client, router, services);
 

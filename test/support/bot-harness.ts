@@ -26,13 +26,15 @@ export interface BotHarness {
 /** Options of {@link startHarness}. */
 export interface HarnessOptions {
   fake?: FakeDiscordOptions;
+  /** Connect to this already running fake (a restart) instead of starting one; it is then not stopped. */
+  reuseFake?: FakeDiscord;
   config?: Partial<Config>;
   bot?: Partial<Omit<StartBotOptions, 'library' | 'logger' | 'config'>>;
 }
 
 /** Starts the fake Discord and the bot, and waits until the bot has its guilds. */
 export async function startHarness(options: HarnessOptions = {}): Promise<BotHarness> {
-  const fake = await FakeDiscord.start(options.fake);
+  const fake = options.reuseFake ?? (await FakeDiscord.start(options.fake));
   const logLines: string[] = [];
   const config: Config = {
     discordToken: fake.token,
@@ -69,7 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<BotHar
     logLines,
     async stop() {
       await bot.stop();
-      await fake.stop();
+      if (!options.reuseFake) await fake.stop();
     },
   };
 }
