@@ -61,6 +61,8 @@ export interface DailyServiceOptions {
   now?: () => Date;
   /** Scheduler tuning (tests use short delays). Default: the scheduler's defaults. */
   scheduler?: { graceMs?: number; retryDelayMs?: number; heartbeatMs?: number; leaseMs?: number };
+  /** An open database to use instead of opening `config.databasePath` (tests inject storage faults). */
+  database?: Db;
 }
 
 /** The daily post: a short header, the quote embed, and the opt-in role mention (the only ping the bot makes). */
@@ -95,7 +97,7 @@ export function classifyPostError(error: unknown): { permanent: boolean; reason:
 export function createDailyService(options: DailyServiceOptions): DailyService {
   const { client, library, logger, config } = options;
   const now = options.now ?? (() => new Date());
-  const db: Db = openDatabase(config.databasePath);
+  const db: Db = options.database ?? openDatabase(config.databasePath);
   const store = new SubscriptionStore(db, { now });
   const log = logger.child({ component: 'daily' });
 

@@ -25,6 +25,8 @@ export interface StartBotOptions {
   commands?: readonly Command[];
   /** Daily scheduler tuning (tests). Default: the scheduler's defaults. */
   daily?: DailyServiceOptions['scheduler'];
+  /** An open database instead of `config.databasePath` (tests). */
+  database?: DailyServiceOptions['database'];
 }
 
 /** A running bot. */
@@ -41,7 +43,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { library, logger, config } = options;
   if (!config.discordToken) throw new Error('zhenyan: startBot needs DISCORD_TOKEN');
   const client = createDiscordClient({ ...options.client, apiUrl: config.discordApiUrl });
-  const daily = createDailyService({ client, library, logger, config, now: options.now, scheduler: options.daily });
+  const daily = createDailyService({ client, library, logger, config, now: options.now, scheduler: options.daily, database: options.database });
   const { services, router } = buildServices({ library, logger, config, daily, now: options.now, rateLimit: options.rateLimit, commands: options.commands });
   attachRouter(client, router, services);
 

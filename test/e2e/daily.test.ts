@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { slashCommand, autocomplete, type FakeDiscordOptions } from '../support/fake-discord.ts';
 import { startHarness, type BotHarness } from '../support/bot-harness.ts';
 import { dailyTip } from '../../src/core/tips/daily.ts';
+import { openDatabase } from '../../src/core/store/database.ts';
 import { testLibrary } from '../support/bot-harness.ts';
 
 const GUILD = '310000000000000001';
@@ -189,5 +190,41 @@ describe('restarts', () => {
     const rows = check.prepare('SELECT local_date, status, message_id FROM posts').all() as Array<{ local_date: string; status: string; message_id: string }>;
     check.close();
     expect(rows).toEqual([{ local_date: '2026-11-23', status: 'sent', message_id: inChannel[0].id }]);
+  });
+});
+
+describe('/daily off, preview, and losing a server', () => {
+  it('turns a subscription off, previews today’s post privately, and pauses on GUILD_DELETE', async () => {
+    const { fake, bot } = await start({ now: clockFrom('2026-11-23T00:00:00Z') });
+    await fake.sendInteraction(setCommand(TIPS, { time: '21:30', timezone: 'Europe/London' }));
+    const preview = await fake.sendInteraction(slashCommand('daily', undefined, { guildId: GUILD, channelId: TIPS, subcommand: 'preview', memberPermissions: ADMIN }));
+    expect(preview.data.flags).toBe(EPHEMERAL);
+    const tip = await fake.sendInteraction(slashCommand('tip', undefined, { guildId: GUILD, channelId: TIPS }));
+    expect(preview.data.embeds[0].description).toBe(tip.data.embeds[0].description);
+
+    fake.dispatch('GUILD_DELETE', { id: GUILD });
+    await expect.poll(() => bot.services.daily!.status(GUILD)[0]?.subscription.pauseReason).toBe('guild-left');
+
+    bot.services.daily!.guildJoined(GUILD);
+    expect(bot.services.daily!.status(GUILD)[0]!.subscription.pauseReason).toBeNull();
+    const off = await fake.sendInteraction(slashCommand('daily', undefined, { guildId: GUILD, channelId: TIPS, subcommand: 'off', memberPermissions: ADMIN }));
+    expect(off.data.content).toBe('Daily tips turned off (1).');
+    expect(bot.services.daily!.status(GUILD)).toEqual([]);
+  });
+});
+
+describe('storage faults', () => {
+  it('a read-only database during /daily set: a clear error, nothing saved, searches keep working', async () => {
+    const database = openDatabase(':memory:');
+    const harness = await startHarness({ fake: fakeOptions, bot: { now: clockFrom('2026-11-23T00:00:00Z'), database } });
+    harnesses.push(harness);
+    database.pragma('query_only = ON');
+    const reply = await harness.fake.sendInteraction(setCommand(TIPS, { time: '09:00' }));
+    expect(reply.data.flags).toBe(EPHEMERAL);
+    expect(reply.data.content).toMatch(/read-only.*Nothing was changed/u);
+    database.pragma('query_only = OFF');
+    expect(harness.bot.services.daily!.status(GUILD)).toEqual([]);
+    const search = await harness.fake.sendInteraction(slashCommand('quote', { query: 'TiDB' }, { guildId: GUILD }));
+    expect(search.data.embeds?.[0]?.description, JSON.stringify(search.data)).toContain('**TiDB**');
   });
 });
