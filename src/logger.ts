@@ -20,10 +20,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 8);
   const target = options.destination ?? pino.destination({ dest: 1, sync: false });
-  const destination: DestinationStream =
-    secrets.length === 0
-      ? target
-      : { write: (line: string) => target.write(scrubSecrets(line, secrets)) };
+  const destination: DestinationStream = { write: (line: string) => target.write(scrubSecrets(line, secrets)) };
   return pino(
     {
       level: options.level ?? 'info',
@@ -34,9 +31,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   );
 }
 
-/** Replaces every occurrence of each secret (and of `Bot <secret>`) with `[redacted]`. */
+// Interaction and webhook tokens travel in REST URLs (`/interactions/{id}/{token}/callback`,
+// `/webhooks/{app}/{token}`); discord.js errors quote those URLs. Each is valid for 15 minutes: scrub it.
+const URL_TOKEN = /((?:interactions|webhooks)\/\d+\/)[A-Za-z0-9_.-]{20,}/gu;
+
+/** Replaces every occurrence of each secret, and every interaction/webhook token in a URL, with `[redacted]`. */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
+  let out = text.replace(URL_TOKEN, '$1[redacted]');
   for (const secret of secrets) out = out.split(secret).join('[redacted]');
   return out;
 }
