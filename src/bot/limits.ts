@@ -67,7 +67,23 @@ export function clampEmbed(embed: APIEmbed): APIEmbed {
       value: truncate(field.value, LIMITS.fieldValue) || '\u200b',
     }));
   }
-  const excess = embedLength(out) - LIMITS.embedTotal;
+  let excess = embedLength(out) - LIMITS.embedTotal;
   if (excess > 0 && out.description) out.description = truncate(out.description, Math.max(1, out.description.length - excess));
+  // Still too long (many or long fields): shorten field values from the last one, then drop trailing fields.
+  excess = embedLength(out) - LIMITS.embedTotal;
+  while (excess > 0 && out.fields && out.fields.length > 0) {
+    const last = out.fields[out.fields.length - 1]!;
+    if (last.value.length > 1) {
+      const value = truncate(last.value, Math.max(1, last.value.length - excess)) || '\u200b';
+      out.fields = [...out.fields.slice(0, -1), { ...last, value }];
+      if (value.length < last.value.length) {
+        excess = embedLength(out) - LIMITS.embedTotal;
+        continue;
+      }
+    }
+    out.fields = out.fields.slice(0, -1);
+    excess = embedLength(out) - LIMITS.embedTotal;
+  }
+  // Title, author and footer alone are within 256 + 256 + 2048 + a 1-character description: always fits.
   return out;
 }
