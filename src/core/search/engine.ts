@@ -2,7 +2,7 @@
  * The search engine: MiniSearch over passages, with Zhenyan's tokenizer, BM25 ranking, speaker and
  * interview filters, highlight spans and "did you mean" suggestions. No discord.js here.
  */
-import MiniSearch, { type Options as MiniSearchOptions, type SearchOptions } from 'minisearch';
+import MiniSearch, { type Options as MiniSearchOptions } from 'minisearch';
 import type { Interview, InterviewMeta, Passage, Speaker } from '../corpus/types.ts';
 import { isLatinTerm, type Tokenizer } from '../text/tokenizer.ts';
 import { findHighlights, type Highlight } from './highlight.ts';
@@ -80,6 +80,9 @@ export interface SearchResponse {
 }
 
 const DEFAULT_BOOST = { text: 1, speaker: 1.5, title: 0.5, section: 0.5 };
+const FIELDS = ['text', 'speaker', 'title', 'section'];
+/** A serialized empty index, the starting point of {@link QuoteIndex.fromJSONAsync}. */
+const EMPTY = JSON.stringify(new MiniSearch({ fields: FIELDS }));
 
 /**
  * How quotable a passage is, whatever the query: a speaker's words beat narration, and a very short
@@ -92,6 +95,9 @@ export function passagePrior(passage: Passage, quoteBoost: number): number {
   if (/[?？][”"」』）)]*$/u.test(passage.text.trim())) prior *= 0.8;
   return prior;
 }
+
+/** Most normalised passage texts kept for re-ranking (≈ 10 MB of text at most). */
+const NORMALIZED_CACHE_SIZE = 20_000;
 
 /** How many top results the phrase re-ranking looks at. */
 const RERANK_DEPTH = 50;
@@ -108,10 +114,16 @@ export class QuoteIndex {
   /** Every indexed passage; a passage's MiniSearch id is its position here. */
   readonly passages: readonly Passage[];
   readonly interviews: ReadonlyMap<string, Interview>;
-  private readonly miniSearch: MiniSearch<IndexedDocument>;
+  private miniSearch: MiniSearch<IndexedDocument>;
   private readonly tokenizer: Tokenizer;
   private readonly quoteBoost: number;
   private byId: Map<string, Passage> | undefined;
+  private readonly normalizedCache = new Map<number, string>();
+  private readonly boost: Record<string, number>;
+  private keys: { keyIds: Map<string, number>; speakerKeyOf: Int32Array; passagesOfKey: number[][] } | undefined;
+  private scorerCache: { miniSearch: MiniSearch<IndexedDocument>; scorer: Scorer } | undefined;
+  /** Normalised speaker id, name or alias → the speakers it names (built on first use). */
+  private speakerNames: Map<string, Array<{ interviewId: string; speaker: Speaker }>> | undefined;
   /** Per-passage score factor, see {@link passagePrior}. */
   private readonly priors: Float32Array;
 
@@ -130,13 +142,31 @@ export class QuoteIndex {
     this.tokenizer = tokenizer;
     this.quoteBoost = options.quoteBoost ?? 1.15;
     this.priors = Float32Array.from(passages, (passage) => passagePrior(passage, this.quoteBoost));
-    const miniOptions = this.miniSearchOptions(options.boost ?? DEFAULT_BOOST);
+    this.boost = options.boost ?? DEFAULT_BOOST;
+    const miniOptions = this.miniSearchOptions(this.boost);
     if (options.serialized !== undefined) {
       this.miniSearch = MiniSearch.loadJSON<IndexedDocument>(options.serialized, miniOptions);
     } else {
       this.miniSearch = new MiniSearch<IndexedDocument>(miniOptions);
       this.miniSearch.addAll(passages.map((passage, id) => this.toDocument(passage, id)));
     }
+  }
+
+  /**
+   * Loads a serialized index (see {@link QuoteIndex.toJSON}) without blocking the event loop for the whole
+   * load: MiniSearch's `loadJSONAsync` yields between chunks.
+   */
+  static async fromJSONAsync(
+    interviews: readonly Interview[],
+    passages: readonly Passage[],
+    tokenizer: Tokenizer,
+    serialized: string,
+    options: QuoteIndexOptions = {},
+  ): Promise<QuoteIndex> {
+    // An empty index first (no document is tokenized), then the loaded MiniSearch in its place.
+    const index = new QuoteIndex(interviews, passages, tokenizer, { ...options, serialized: EMPTY });
+    index.miniSearch = await MiniSearch.loadJSONAsync<IndexedDocument>(serialized, index.miniSearchOptions(options.boost ?? DEFAULT_BOOST));
+    return index;
   }
 
   /** The passage with this id, or undefined. */
@@ -181,14 +211,21 @@ export class QuoteIndex {
   resolveSpeaker(nameOrId: string): Array<{ interviewId: string; speaker: Speaker }> {
     const wanted = this.tokenizer.normalize(nameOrId.trim());
     if (wanted.length === 0) return [];
-    const found: Array<{ interviewId: string; speaker: Speaker }> = [];
-    for (const interview of this.interviews.values()) {
-      for (const speaker of interview.speakers) {
-        const names = [speaker.id, speaker.name, ...speaker.aliases].map((n) => this.tokenizer.normalize(n));
-        if (names.includes(wanted)) found.push({ interviewId: interview.id, speaker });
+    if (!this.speakerNames) {
+      const names = new Map<string, Array<{ interviewId: string; speaker: Speaker }>>();
+      for (const interview of this.interviews.values()) {
+        for (const speaker of interview.speakers) {
+          const keys = new Set([speaker.id, speaker.name, ...speaker.aliases].map((n) => this.tokenizer.normalize(n)));
+          for (const key of keys) {
+            const list = names.get(key);
+            if (list) list.push({ interviewId: interview.id, speaker });
+            else names.set(key, [{ interviewId: interview.id, speaker }]);
+          }
+        }
       }
+      this.speakerNames = names;
     }
-    return found;
+    return [...(this.speakerNames.get(wanted) ?? [])];
   }
 
   /** Searches the corpus. Never throws on user input: problems are reported in the response. */
@@ -214,26 +251,22 @@ export class QuoteIndex {
     const terms = this.tokenizer.tokenizeQuery(text);
     if (terms.length === 0) return response({ problem: 'no-terms' });
 
-    const searchOptions: SearchOptions = {
-      filter: filter.accept ? (result) => filter.accept!(this.passages[result.id as number]!) : undefined,
-      tokenize: (joined) => joined.split(' '),
-      processTerm: (term) => term,
-    };
     // AND first: a passage with every term beats one with the most frequent term. OR when AND is empty.
-    let results = this.miniSearch.search(terms.join(' '), { ...searchOptions, combineWith: 'AND' });
+    let results = this.scorer().search(terms, 'AND', filter.acceptIndex, RERANK_DEPTH, filter.candidates);
     if (results.length === 0 && terms.length > 1) {
-      results = this.miniSearch.search(terms.join(' '), { ...searchOptions, combineWith: 'OR' });
+      results = this.scorer().search(terms, 'OR', filter.acceptIndex, RERANK_DEPTH, filter.candidates);
     }
     if (results.length === 0) return response({ terms, suggestions: this.suggest(terms, filter.accept) });
 
     const ranked = this.rerankByPhrase(results, text, terms);
     const hits = ranked.slice(0, limit).map((result): SearchHit => {
-      const passage = this.passages[result.id as number]!;
+      const passage = this.passages[result.id]!;
+      const matched = this.scorer().matchedTerms(result.doc, terms);
       return {
         ...this.describe(passage),
         score: result.score,
-        matchedTerms: result.terms,
-        highlights: findHighlights(passage.text, result.terms, this.tokenizer.normalize),
+        matchedTerms: matched,
+        highlights: findHighlights(passage.text, matched, this.tokenizer.normalize),
       };
     });
     return response({ terms, hits });
@@ -249,7 +282,7 @@ export class QuoteIndex {
     const phrase = this.tokenizer.normalize(text).replace(/[\s\p{P}\p{S}]+/gu, '');
     const pairs = terms.slice(1).map((term, i) => `${terms[i]}${term}`);
     const head = results.slice(0, RERANK_DEPTH).map((result) => {
-      const passageText = this.tokenizer.normalize(this.passages[result.id as number]!.text);
+      const passageText = this.normalizedText(result.id as number);
       let factor = 1;
       if (phrase.length >= 2 && passageText.includes(phrase)) factor *= PHRASE_BOOST;
       for (const pair of pairs) if (passageText.includes(pair)) factor *= PAIR_BOOST;
@@ -259,10 +292,30 @@ export class QuoteIndex {
     return [...head, ...results.slice(RERANK_DEPTH)];
   }
 
+  /** A passage's normalised text, cached (bounded) because re-ranking asks for the same hot passages. */
+  private normalizedText(id: number): string {
+    let text = this.normalizedCache.get(id);
+    if (text === undefined) {
+      text = this.tokenizer.normalize(this.passages[id]!.text);
+      if (this.normalizedCache.size >= NORMALIZED_CACHE_SIZE) this.normalizedCache.delete(this.normalizedCache.keys().next().value as number);
+      this.normalizedCache.set(id, text);
+    }
+    return text;
+  }
+
   private buildFilter(
     query: QuoteQuery,
-  ): { accept: ((passage: Passage) => boolean) | null } | { problem: QueryProblem; suggestions: string[] } {
+  ):
+    | {
+        accept: ((passage: Passage) => boolean) | null;
+        acceptIndex: ((index: number) => boolean) | null;
+        /** Every passage the filter accepts, when it is one speaker's (small) set. */
+        candidates: number[] | null;
+      }
+    | { problem: QueryProblem; suggestions: string[] } {
     const tests: Array<(passage: Passage) => boolean> = [];
+    const indexTests: Array<(index: number) => boolean> = [];
+    let candidates: number[] | null = null;
     if (query.speaker !== undefined && query.speaker.trim().length > 0) {
       const matches = this.resolveSpeaker(query.speaker);
       if (matches.length === 0) {
@@ -270,6 +323,18 @@ export class QuoteIndex {
       }
       const keys = new Set(matches.map((m) => `${m.interviewId}\u0000${m.speaker.id}`));
       tests.push((passage) => keys.has(`${passage.interviewId}\u0000${passage.speakerId ?? ''}`));
+      const { keyIds, speakerKeyOf, passagesOfKey } = this.passageKeys();
+      const wanted = new Set<number>();
+      candidates = [];
+      for (const key of keys) {
+        const id = keyIds.get(key);
+        if (id !== undefined) {
+          wanted.add(id);
+          candidates.push(...passagesOfKey[id]!);
+        }
+      }
+      candidates.sort((a, b) => a - b);
+      indexTests.push((index) => wanted.has(speakerKeyOf[index]!));
     }
     if (query.source !== undefined && query.source.trim().length > 0) {
       const source = query.source.trim();
@@ -277,9 +342,44 @@ export class QuoteIndex {
         return { problem: 'unknown-source', suggestions: [...this.interviews.keys()] };
       }
       tests.push((passage) => passage.interviewId === source);
+      indexTests.push((index) => this.passages[index]!.interviewId === source);
+      if (candidates !== null) candidates = candidates.filter((index) => this.passages[index]!.interviewId === source);
     }
-    if (tests.length === 0) return { accept: null };
-    return { accept: (passage) => tests.every((test) => test(passage)) };
+    if (tests.length === 0) return { accept: null, acceptIndex: null, candidates: null };
+    return {
+      candidates,
+      accept: (passage) => tests.every((test) => test(passage)),
+      acceptIndex: indexTests.length === 1 ? indexTests[0]! : (index) => indexTests.every((test) => test(index)),
+    };
+  }
+
+  /** Per passage, a number for its (interview, speaker) pair: speaker filters test numbers, not strings. */
+  private passageKeys(): { keyIds: Map<string, number>; speakerKeyOf: Int32Array; passagesOfKey: number[][] } {
+    if (!this.keys) {
+      const keyIds = new Map<string, number>();
+      const speakerKeyOf = new Int32Array(this.passages.length);
+      const passagesOfKey: number[][] = [];
+      this.passages.forEach((passage, i) => {
+        const key = `${passage.interviewId}\u0000${passage.speakerId ?? ''}`;
+        let id = keyIds.get(key);
+        if (id === undefined) {
+          keyIds.set(key, (id = keyIds.size));
+          passagesOfKey.push([]);
+        }
+        speakerKeyOf[i] = id;
+        passagesOfKey[id]!.push(i);
+      });
+      this.keys = { keyIds, speakerKeyOf, passagesOfKey };
+    }
+    return this.keys;
+  }
+
+  /** The BM25 scorer over the current MiniSearch index (built on first use). */
+  private scorer(): Scorer {
+    if (!this.scorerCache || this.scorerCache.miniSearch !== this.miniSearch) {
+      this.scorerCache = { miniSearch: this.miniSearch, scorer: new Scorer(this.miniSearch, this.miniSearchOptions(this.boost), this.priors) };
+    }
+    return this.scorerCache.scorer;
   }
 
   /**
@@ -321,7 +421,7 @@ export class QuoteIndex {
 
   private miniSearchOptions(boost: Record<string, number>): MiniSearchOptions<IndexedDocument> {
     return {
-      fields: ['text', 'speaker', 'title', 'section'],
+      fields: FIELDS,
       storeFields: [],
       tokenize: (text) => this.tokenizer.tokenizeForIndex(text),
       processTerm: (term) => term,
@@ -336,5 +436,325 @@ export class QuoteIndex {
         boostDocument: (id) => this.priors[id as number] ?? 1,
       },
     };
+  }
+}
+
+/** MiniSearch's posting lists: field id → (short document id → term frequency). */
+type TermData = Map<number, Map<number, number>>;
+
+/** The parts of MiniSearch's state the scorer reads (MiniSearch 7; see node_modules/minisearch). */
+interface MiniSearchInternals {
+  _index: {
+    get(term: string): TermData | undefined;
+    atPrefix(prefix: string): Iterable<[string, TermData]>;
+    fuzzyGet(term: string, maxDistance: number): Map<string, [TermData, number]>;
+  };
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _documentCount: number;
+  _documentIds: Map<number, unknown>;
+  _nextId: number;
+  _fieldIds: Record<string, number>;
+}
+
+/** A query term and the index terms it stands for (itself, and for Latin terms prefix and fuzzy matches). */
+interface TermSpec {
+  derived: Array<{ term: string; weight: number; data: TermData }>;
+  /** Total postings over every derived term and field: the cost of walking them. */
+  postings: number;
+}
+
+/** One scored document: MiniSearch's short id, the passage position, the score. */
+interface Scored {
+  doc: number;
+  id: number;
+  score: number;
+}
+
+/**
+ * BM25 over MiniSearch's inverted index, with the same formula, weights and summation order as
+ * `MiniSearch.search` (so the scores are the same), but built for large corpora:
+ * - scores live in typed arrays, not in one object per matching document;
+ * - AND walks only the posting lists of the rarest query term and looks the other terms up for those
+ *   candidates, instead of scoring every document that has any term;
+ * - only the best `depth` results are kept (a bounded insertion into a sorted array), not sorted in full.
+ */
+class Scorer {
+  private readonly index: MiniSearchInternals['_index'];
+  private readonly documentCount: number;
+  /** Short id → passage position (−1 for removed ids), and back. */
+  private readonly ids: Int32Array;
+  private readonly shortIds: Int32Array;
+  /** Per field id: short id → field length in terms. */
+  private readonly lengths: Uint32Array[];
+  /** Short id → document boost (passage prior). */
+  private readonly docBoost: Float64Array;
+  private readonly fields: Array<{ id: number; boost: number; avg: number }>;
+  private readonly bm25: { k: number; b: number; d: number };
+  private readonly weights: { fuzzy: number; prefix: number };
+  private readonly prefix: (term: string) => boolean;
+  private readonly fuzzy: (term: string) => number | false;
+  /** Per-term score, and whether the current term touched the document. */
+  private readonly acc: Float64Array;
+  private readonly seen: Uint8Array;
+  /** OR: sum of term scores and number of query terms matched. */
+  private readonly total: Float64Array;
+  private readonly matched: Uint16Array;
+
+  constructor(miniSearch: MiniSearch<IndexedDocument>, options: MiniSearchOptions<IndexedDocument>, priors: Float32Array) {
+    const internals = miniSearch as unknown as MiniSearchInternals;
+    const search = options.searchOptions!;
+    this.index = internals._index;
+    this.documentCount = internals._documentCount;
+    const size = internals._nextId;
+    this.ids = new Int32Array(size).fill(-1);
+    for (const [shortId, id] of internals._documentIds) this.ids[shortId] = id as number;
+    this.shortIds = new Int32Array(priors.length).fill(-1);
+    for (let shortId = 0; shortId < size; shortId++) if (this.ids[shortId]! >= 0) this.shortIds[this.ids[shortId]!] = shortId;
+    const fieldIds = internals._fieldIds;
+    const boost = search.boost ?? {};
+    this.fields = options.fields.map((field) => ({
+      id: fieldIds[field]!,
+      boost: boost[field] || 1,
+      avg: internals._avgFieldLength[fieldIds[field]!]!,
+    }));
+    const maxField = Math.max(...Object.values(fieldIds)) + 1;
+    this.lengths = Array.from({ length: maxField }, () => new Uint32Array(size));
+    for (const [shortId, lengths] of internals._fieldLength) {
+      for (let f = 0; f < lengths.length; f++) this.lengths[f]![shortId] = lengths[f] ?? 0;
+    }
+    this.docBoost = new Float64Array(size);
+    for (let shortId = 0; shortId < size; shortId++) {
+      const id = this.ids[shortId]!;
+      this.docBoost[shortId] = id >= 0 ? (priors[id] ?? 1) : 0;
+    }
+    this.bm25 = search.bm25 as { k: number; b: number; d: number };
+    this.weights = search.weights as { fuzzy: number; prefix: number };
+    this.prefix = search.prefix as (term: string) => boolean;
+    this.fuzzy = search.fuzzy as (term: string) => number | false;
+    this.acc = new Float64Array(size);
+    this.seen = new Uint8Array(size);
+    this.total = new Float64Array(size);
+    this.matched = new Uint16Array(size);
+  }
+
+  /** Expansions of the last query's terms (the hits' matched terms need them again). */
+  private expanded = new Map<string, TermSpec>();
+
+  /** The index terms a query term stands for, as `MiniSearch.executeQuerySpec` expands it. */
+  private expand(term: string): TermSpec {
+    let spec = this.expanded.get(term);
+    if (spec === undefined) {
+      if (this.expanded.size > 256) this.expanded.clear();
+      spec = this.expandUncached(term);
+      this.expanded.set(term, spec);
+    }
+    return spec;
+  }
+
+  private expandUncached(term: string): TermSpec {
+    const derived: TermSpec['derived'] = [];
+    const exact = this.index.get(term);
+    if (exact) derived.push({ term, weight: 1, data: exact });
+    const fuzzy = this.fuzzy(term);
+    let fuzzyMatches: Map<string, [TermData, number]> | undefined;
+    if (fuzzy !== false) {
+      const maxDistance = fuzzy < 1 ? Math.min(6, Math.round(term.length * fuzzy)) : fuzzy;
+      if (maxDistance) fuzzyMatches = this.index.fuzzyGet(term, maxDistance);
+    }
+    if (this.prefix(term)) {
+      for (const [match, data] of this.index.atPrefix(term)) {
+        const distance = match.length - term.length;
+        if (!distance) continue;
+        fuzzyMatches?.delete(match);
+        derived.push({ term: match, weight: (this.weights.prefix * match.length) / (match.length + 0.3 * distance), data });
+      }
+    }
+    if (fuzzyMatches) {
+      for (const [match, [data, distance]] of fuzzyMatches) {
+        if (!distance) continue;
+        derived.push({ term: match, weight: (this.weights.fuzzy * match.length) / (match.length + distance), data });
+      }
+    }
+    let postings = 0;
+    for (const d of derived) for (const field of this.fields) postings += d.data.get(field.id)?.size ?? 0;
+    return { derived, postings };
+  }
+
+  /** Adds a term's score to `acc` for every document that has it; returns the documents touched. */
+  private walk(spec: TermSpec, touched: number[]): void {
+    const { k, b, d } = this.bm25;
+    const { acc, seen, docBoost, ids, documentCount } = this;
+    for (const derived of spec.derived) {
+      for (const field of this.fields) {
+        const postings = derived.data.get(field.id);
+        if (postings === undefined) continue;
+        const df = postings.size;
+        const idf = Math.log(1 + (documentCount - df + 0.5) / (df + 0.5));
+        const lengths = this.lengths[field.id]!;
+        const factor = derived.weight * 1 * field.boost;
+        for (const [doc, tf] of postings) {
+          if (ids[doc]! < 0) continue;
+          const raw = idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * lengths[doc]!) / field.avg)));
+          if (seen[doc] === 0) {
+            seen[doc] = 1;
+            touched.push(doc);
+            acc[doc] = factor * docBoost[doc]! * raw;
+          } else acc[doc]! += factor * docBoost[doc]! * raw;
+        }
+      }
+    }
+  }
+
+  /** A term's score for one document, or −1 when the document does not have it. */
+  private scoreOne(spec: TermSpec, doc: number): number {
+    const { k, b, d } = this.bm25;
+    let score = -1;
+    for (const derived of spec.derived) {
+      for (const field of this.fields) {
+        const postings = derived.data.get(field.id);
+        const tf = postings?.get(doc);
+        if (tf === undefined) continue;
+        const df = postings!.size;
+        const idf = Math.log(1 + (this.documentCount - df + 0.5) / (df + 0.5));
+        const raw = idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * this.lengths[field.id]![doc]!) / field.avg)));
+        const weighted = derived.weight * 1 * field.boost * this.docBoost[doc]! * raw;
+        score = score < 0 ? weighted : score + weighted;
+      }
+    }
+    return score;
+  }
+
+  /**
+   * The best `depth` documents for `terms` (every term with AND, any with OR), best first; scores are
+   * MiniSearch's (sum of term scores × number of query terms matched).
+   */
+  search(
+    terms: string[],
+    mode: 'AND' | 'OR',
+    accept: ((index: number) => boolean) | null,
+    depth: number,
+    candidates: readonly number[] | null = null,
+  ): Scored[] {
+    const specs = terms.map((term) => this.expand(term));
+    const top = new TopK(depth);
+    if (candidates !== null && (mode === 'OR' || specs.every((spec) => spec.derived.length > 0))) {
+      // A selective filter (one speaker): score its passages directly instead of walking posting lists.
+      const walkCost = mode === 'AND' ? Math.min(...specs.map((spec) => spec.postings)) : specs.reduce((sum, spec) => sum + spec.postings, 0);
+      if (candidates.length * specs.length * 2 < walkCost) {
+        for (const id of candidates) {
+          const doc = this.shortIds[id]!;
+          if (doc < 0) continue;
+          let total = 0;
+          let matched = 0;
+          for (const spec of specs) {
+            const score = this.scoreOne(spec, doc);
+            if (score < 0) {
+              if (mode === 'AND') {
+                matched = 0;
+                break;
+              }
+              continue;
+            }
+            total = matched === 0 ? score : total + score;
+            matched++;
+          }
+          if (matched > 0) top.offer(doc, id, total * matched);
+        }
+        return top.sorted();
+      }
+    }
+    if (mode === 'AND') {
+      if (specs.some((spec) => spec.derived.length === 0)) return [];
+      let rarest = 0;
+      specs.forEach((spec, i) => {
+        if (spec.postings < specs[rarest]!.postings) rarest = i;
+      });
+      const candidates: number[] = [];
+      this.walk(specs[rarest]!, candidates);
+      const scores = new Float64Array(specs.length);
+      for (const doc of candidates) {
+        const id = this.ids[doc]!;
+        let keep = accept === null || accept(id);
+        for (let t = 0; keep && t < specs.length; t++) {
+          const score = t === rarest ? this.acc[doc]! : this.scoreOne(specs[t]!, doc);
+          if (score < 0) keep = false;
+          else scores[t] = score;
+        }
+        if (keep) {
+          let total = scores[0]!;
+          for (let t = 1; t < specs.length; t++) total += scores[t]!;
+          top.offer(doc, id, total * specs.length);
+        }
+        this.seen[doc] = 0;
+      }
+      return top.sorted();
+    }
+    // OR: every term's documents, term after term in query order (MiniSearch's order of sums).
+    const all: number[] = [];
+    const touched: number[] = [];
+    for (const spec of specs) {
+      touched.length = 0;
+      this.walk(spec, touched);
+      for (const doc of touched) {
+        this.seen[doc] = 0;
+        if (this.matched[doc] === 0) {
+          all.push(doc);
+          this.total[doc] = this.acc[doc]!;
+        } else this.total[doc]! += this.acc[doc]!;
+        this.matched[doc]! += 1;
+      }
+    }
+    for (const doc of all) {
+      const id = this.ids[doc]!;
+      if (accept === null || accept(id)) top.offer(doc, id, this.total[doc]! * this.matched[doc]!);
+      this.matched[doc] = 0;
+    }
+    return top.sorted();
+  }
+
+  /** The index terms of `terms` (with their prefix and fuzzy expansions) that a document contains. */
+  matchedTerms(doc: number, terms: string[]): string[] {
+    const out: string[] = [];
+    for (const term of terms) {
+      for (const derived of this.expand(term).derived) {
+        if (out.includes(derived.term)) continue;
+        for (const field of this.fields) {
+          if (derived.data.get(field.id)?.has(doc)) {
+            out.push(derived.term);
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** The best k of a stream of scored documents: higher score first, lower passage position on ties. */
+class TopK {
+  private readonly items: Scored[] = [];
+  constructor(private readonly k: number) {}
+
+  offer(doc: number, id: number, score: number): void {
+    const items = this.items;
+    if (items.length === this.k) {
+      const last = items[items.length - 1]!;
+      if (score < last.score || (score === last.score && id > last.id)) return;
+    }
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const other = items[mid]!;
+      if (other.score > score || (other.score === score && other.id < id)) lo = mid + 1;
+      else hi = mid;
+    }
+    items.splice(lo, 0, { doc, id, score });
+    if (items.length > this.k) items.pop();
+  }
+
+  sorted(): Scored[] {
+    return this.items;
   }
 }

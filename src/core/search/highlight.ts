@@ -15,17 +15,24 @@ const HAN = /\p{Script=Han}/u;
  * mark `said`). Overlapping and touching ranges are merged; offsets never split a surrogate pair.
  */
 export function findHighlights(text: string, terms: readonly string[], normalize: (s: string) => string): Highlight[] {
-  // Normalise code point by code point, remembering where each normalised unit came from.
-  let normalized = '';
-  const origin: number[] = [];
-  let offset = 0;
-  for (const char of text) {
-    const piece = normalize(char);
-    for (let i = 0; i < piece.length; i++) origin.push(offset);
-    normalized += piece;
-    offset += char.length;
+  // Usually normalisation keeps every UTF-16 unit in place (lowercase, Traditional → Simplified chars):
+  // then offsets map one to one. Otherwise normalise code point by code point and remember origins.
+  let normalized = normalize(text);
+  let origin: number[];
+  if (normalized.length === text.length) {
+    origin = Array.from({ length: text.length + 1 }, (_, i) => i);
+  } else {
+    normalized = '';
+    origin = [];
+    let offset = 0;
+    for (const char of text) {
+      const piece = normalize(char);
+      for (let i = 0; i < piece.length; i++) origin.push(offset);
+      normalized += piece;
+      offset += char.length;
+    }
+    origin.push(text.length);
   }
-  origin.push(text.length);
 
   const ranges: Highlight[] = [];
   for (const term of new Set(terms)) {
