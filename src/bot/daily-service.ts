@@ -140,7 +140,7 @@ export function createDailyService(options: DailyServiceOptions): DailyService {
   return {
     start() {
       scheduler.start().then(
-        (summary) => log.info({ posted: summary.posted.length, failed: summary.failed.length, skipped: summary.skipped.length }, 'daily scheduler started'),
+        (summary) => log.info({ posted: summary.posted.length, failed: summary.failed.length, skipped: summary.skipped.length }, 'daily start-up reconciliation done'),
         (error: unknown) => log.error({ err: error }, 'daily scheduler failed to start'),
       );
     },

@@ -3,14 +3,12 @@
  * records every payload a command builds. Not a test file.
  */
 import fc from 'fast-check';
-import pino from 'pino';
-import { PagingStore } from '../../src/bot/paging.ts';
 import { COMMANDS } from '../../src/bot/registry.ts';
 import { InteractionRouter, type Outcome } from '../../src/bot/router.ts';
 import type { AutocompleteContext, ButtonContext, CommandContext, CommandOptions, ReplyPayload, Services } from '../../src/bot/types.ts';
 import type { Locale } from '../../src/bot/i18n.ts';
 import type { APIApplicationCommandOptionChoice } from 'discord-api-types/v10';
-import { testLibrary } from '../support/bot-harness.ts';
+import { testServices } from '../support/contexts.ts';
 
 /** Pieces that tend to break text handling: mentions, markdown, invisible and bidi controls, combining marks... */
 export const HOSTILE_PIECES = [
@@ -41,25 +39,8 @@ export const hugeText = fc
 
 export const LOCALES: Locale[] = ['en', 'zh-CN', 'zh-TW'];
 
-/** Services over the real corpus with a silent logger. */
-export function propertyServices(): Services {
-  return {
-    library: testLibrary(),
-    paging: new PagingStore(),
-    logger: pino({ level: 'silent' }),
-    config: {
-      discordToken: undefined,
-      discordClientId: undefined,
-      discordGuildId: undefined,
-      discordApiUrl: undefined,
-      databasePath: ':memory:',
-      logLevel: 'silent',
-      defaultTimeZone: 'Asia/Shanghai',
-      indexCacheDir: 'var/index-cache',
-    },
-    now: () => new Date(),
-  };
-}
+/** Services over the real corpus with a silent logger (the same as the command unit tests use). */
+export const propertyServices = (): Services => testServices();
 
 /** What one run through the router produced. */
 export interface Run {

@@ -8,6 +8,7 @@
  * is refused, and per-user state (rate limiter, discord.js user/member caches) sees many distinct users.
  */
 import type { Library } from '../../src/core/library.ts';
+import { mulberry32 } from '../../src/core/tips/order.ts';
 import {
   autocomplete,
   button,
@@ -79,17 +80,8 @@ const MAX_SEEDS = 200;
 
 const LOCALES = ['en-US', 'zh-CN', 'zh-TW'];
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, shared with the tip order). */
+export const rng = mulberry32;
 
 /** Generates the traffic mix. */
 export class LoadMix {

@@ -442,7 +442,11 @@ export class QuoteIndex {
 /** MiniSearch's posting lists: field id → (short document id → term frequency). */
 type TermData = Map<number, Map<number, number>>;
 
-/** The parts of MiniSearch's state the scorer reads (MiniSearch 7; see node_modules/minisearch). */
+/**
+ * The parts of MiniSearch's state the scorer reads (MiniSearch 7.2; see node_modules/minisearch). These are
+ * private fields: package.json pins minisearch to an exact version, and test/search-scorer.test.ts checks our
+ * scores against MiniSearch's own, so an upgrade that changes them fails loudly.
+ */
 interface MiniSearchInternals {
   _index: {
     get(term: string): TermData | undefined;
