@@ -292,6 +292,11 @@ export class QuoteIndex {
     return [...head, ...results.slice(RERANK_DEPTH)];
   }
 
+  /** True when `term` is an index term as it stands. */
+  private isIndexed(term: string): boolean {
+    return (this.miniSearch as unknown as MiniSearchInternals)._index.get(term) !== undefined;
+  }
+
   /** A passage's normalised text, cached (bounded) because re-ranking asks for the same hot passages. */
   private normalizedText(id: number): string {
     let text = this.normalizedCache.get(id);
@@ -393,6 +398,8 @@ export class QuoteIndex {
       processTerm: (term) => term,
       combineWith: 'OR',
       fuzzy: (term) => (isLatinTerm(term) && term.length >= 4 ? 0.34 : false),
+      // Two edits cover real typos; more makes the walk over the term tree slow and the guesses wild.
+      maxFuzzy: 2,
       prefix: (term) => !isLatinTerm(term) && Array.from(term).length >= 2,
       filter: accept ? (result) => accept(this.passages[result.id as number]!) : undefined,
     });
@@ -429,9 +436,10 @@ export class QuoteIndex {
         boost,
         bm25: { k: 1.2, b: 0.7, d: 0.5 },
         // Prefix and fuzzy only help Latin words (invest → investor, kubernets → kubernetes);
-        // on Chinese terms they add dozens of unrelated terms.
+        // on Chinese terms they add dozens of unrelated terms. Fuzzy is for typos: a term that is in
+        // the index as typed skips it (the edit-distance walk is the slowest part of a Latin query).
         prefix: (term) => isLatinTerm(term) && term.length >= 4,
-        fuzzy: (term) => (isLatinTerm(term) && term.length >= 6 ? 0.2 : false),
+        fuzzy: (term) => (isLatinTerm(term) && term.length >= 6 && !this.isIndexed(term) ? 0.2 : false),
         weights: { fuzzy: 0.3, prefix: 0.6 },
         boostDocument: (id) => this.priors[id as number] ?? 1,
       },
