@@ -51,16 +51,51 @@ const ENTRIES: Record<string, Entry> = {
     name: { 'zh-CN': '今日箴言', 'zh-TW': '今日箴言' },
     description: { en: 'Today’s tip for this channel (the one the daily post shows)', 'zh-CN': '本频道今天的箴言（与每日推送相同）', 'zh-TW': '本頻道今天的箴言（與每日推送相同）' },
   },
+  daily: {
+    name: { 'zh-CN': '每日箴言', 'zh-TW': '每日箴言' },
+    description: { en: 'Post one tip a day in a channel', 'zh-CN': '每天在频道里发一条箴言', 'zh-TW': '每天在頻道裡發一則箴言' },
+  },
+  'daily.set': {
+    name: { 'zh-CN': '设置', 'zh-TW': '設定' },
+    description: { en: 'Subscribe a channel at a time of day', 'zh-CN': '为频道设置每天的发送时间', 'zh-TW': '為頻道設定每天的發送時間' },
+  },
+  'daily.set.channel': {
+    name: { 'zh-CN': '频道', 'zh-TW': '頻道' },
+    description: { en: 'Where to post', 'zh-CN': '发到哪个频道', 'zh-TW': '發到哪個頻道' },
+  },
+  'daily.set.time': {
+    name: { 'zh-CN': '时间', 'zh-TW': '時間' },
+    description: { en: 'Time of day, 24-hour HH:MM (e.g. 09:00)', 'zh-CN': '每天的时间，24 小时制 HH:MM（如 09:00）', 'zh-TW': '每天的時間，24 小時制 HH:MM（如 09:00）' },
+  },
+  'daily.set.timezone': {
+    name: { 'zh-CN': '时区', 'zh-TW': '時區' },
+    description: { en: 'IANA time zone (default: the bot’s default)', 'zh-CN': 'IANA 时区（默认为机器人的默认时区）', 'zh-TW': 'IANA 時區（預設為機器人的預設時區）' },
+  },
+  'daily.set.role': {
+    name: { 'zh-CN': '提及身份组', 'zh-TW': '提及身分組' },
+    description: { en: 'A role to mention in each post (optional)', 'zh-CN': '每次发帖时提及的身份组（可选）', 'zh-TW': '每次發文時提及的身分組（可選）' },
+  },
+  'daily.off': {
+    name: { 'zh-CN': '关闭', 'zh-TW': '關閉' },
+    description: { en: 'Stop the daily tip of a channel (default: this one)', 'zh-CN': '停止某个频道的每日箴言（默认当前频道）', 'zh-TW': '停止某個頻道的每日箴言（預設目前頻道）' },
+  },
+  'daily.off.channel': {
+    name: { 'zh-CN': '频道', 'zh-TW': '頻道' },
+    description: { en: 'The channel (default: this one)', 'zh-CN': '频道（默认当前频道）', 'zh-TW': '頻道（預設目前頻道）' },
+  },
+  'daily.status': {
+    name: { 'zh-CN': '状态', 'zh-TW': '狀態' },
+    description: { en: 'Each subscription, its next post and its last result', 'zh-CN': '每个订阅、下一次发帖时间和上次结果', 'zh-TW': '每個訂閱、下一次發文時間和上次結果' },
+  },
+  'daily.preview': {
+    name: { 'zh-CN': '预览', 'zh-TW': '預覽' },
+    description: { en: 'Show today’s post for this channel, only to you', 'zh-CN': '预览本频道今天的帖子（仅自己可见）', 'zh-TW': '預覽本頻道今天的貼文（僅自己可見）' },
+  },
   help: {
     name: { 'zh-CN': '帮助', 'zh-TW': '說明' },
     description: { en: 'What Zhenyan does and how to use each command', 'zh-CN': '箴言能做什么，以及每个命令的用法', 'zh-TW': '箴言能做什麼，以及每個指令的用法' },
   },
 };
-
-/** Registers more entries (commands defined elsewhere, e.g. daily tips). */
-export function defineLocalizations(entries: Record<string, Entry>): void {
-  Object.assign(ENTRIES, entries);
-}
 
 /** The English description and the zh-CN/zh-TW localisations of a command or option (`command.option`). */
 export function localized(key: string): {
