@@ -299,6 +299,23 @@ export const noIdentifyThrottle = {
 const DISCORD_EPOCH = 1420070400000n;
 let snowflakeIncrement = 0n;
 
+/** A guild member object as Discord sends it (without `permissions`, which only interactions carry). */
+function memberJson(user: Json, roles: string[], nick: string | null): Json {
+  return {
+    user,
+    roles,
+    nick,
+    avatar: null,
+    joined_at: '2024-01-01T00:00:00.000Z',
+    premium_since: null,
+    deaf: false,
+    mute: false,
+    flags: 0,
+    pending: false,
+    communication_disabled_until: null,
+  };
+}
+
 /** A fresh, increasing snowflake string for "now" (or the given ms epoch). */
 export function snowflake(atMs: number = Date.now()): string {
   snowflakeIncrement = (snowflakeIncrement + 1n) & 0xfffn;
@@ -940,20 +957,7 @@ export class FakeDiscord {
       payload.guild_id = guildId;
       payload.guild_locale = spec.guildLocale ?? guild?.preferredLocale ?? 'en-US';
       payload.guild = { id: guildId, locale: payload.guild_locale, features: [] };
-      payload.member = {
-        user,
-        roles: spec.roles ?? [],
-        nick: spec.nick ?? null,
-        avatar: null,
-        joined_at: '2024-01-01T00:00:00.000Z',
-        premium_since: null,
-        deaf: false,
-        mute: false,
-        flags: 0,
-        pending: false,
-        communication_disabled_until: null,
-        permissions: spec.memberPermissions ?? everyone,
-      };
+      payload.member = { ...memberJson(user, spec.roles ?? [], spec.nick ?? null), permissions: spec.memberPermissions ?? everyone };
     } else {
       payload.user = user;
     }
@@ -1286,19 +1290,7 @@ export class FakeDiscord {
       ...c,
       guild_id: g.id,
     }));
-    const member = (m: FakeMember): Json => ({
-      user: fullUser(m.user),
-      roles: m.roles ?? [],
-      nick: m.nick ?? null,
-      avatar: null,
-      joined_at: '2024-01-01T00:00:00.000Z',
-      premium_since: null,
-      deaf: false,
-      mute: false,
-      flags: 0,
-      pending: false,
-      communication_disabled_until: null,
-    });
+    const member = (m: FakeMember): Json => memberJson(fullUser(m.user), m.roles ?? [], m.nick ?? null);
     const members = [member({ user: this.botUser, roles: [botRoleId] }), ...(g.members ?? []).map(member)];
     return {
       id: g.id,
