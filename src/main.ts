@@ -8,6 +8,7 @@ import pino from 'pino';
 import { ConfigError, describeConfig, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { loadLibrary } from './core/library.ts';
+import { nodejiebaBuild } from './core/text/tokenizer.ts';
 import { runConsoleLine } from './bot/console.ts';
 import { startBot } from './bot/start.ts';
 import { buildServices } from './bot/services.ts';
@@ -35,7 +36,7 @@ const logger = createLogger({
 logger.info({ config: describeConfig(config) }, 'starting');
 
 const library = loadLibrary({ indexCacheDir: config.indexCacheDir });
-logger.info({ interviews: library.interviews.length, passages: library.passages.length, tips: library.tipIds.length, ...library.stats }, 'index ready');
+logger.info({ interviews: library.interviews.length, passages: library.passages.length, tips: library.tipIds.length, ...library.stats, nodejieba: nodejiebaBuild() }, 'index ready');
 
 if (consoleMode) {
   if (process.stdin.isTTY) {

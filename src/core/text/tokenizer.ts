@@ -11,6 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as OpenCC from 'opencc-js';
 import { DEFAULT_STOP_WORDS } from './stopwords.ts';
 
@@ -51,6 +52,20 @@ export interface Tokenizer {
 }
 
 let loadedJieba: Segmenter | undefined;
+
+/**
+ * Which nodejieba build is installed: `'shared-dictionary'` when `scripts/slim-nodejieba.mjs` (run by
+ * `npm install`) rebuilt it so that its text-rank extractor shares the segmenter's dictionary (~110 MB less
+ * RSS), `'stock'` otherwise. Logged at start-up; both builds segment identically.
+ */
+export function nodejiebaBuild(): 'shared-dictionary' | 'stock' {
+  try {
+    const packageDir = dirname(require.resolve('nodejieba/package.json'));
+    return existsSync(join(packageDir, 'build', 'Release', '.zhenyan-shared-dictionary')) ? 'shared-dictionary' : 'stock';
+  } catch {
+    return 'stock';
+  }
+}
 
 /** nodejieba, loaded once per process (loading costs ~1–2 s and ~240 MB RSS). */
 export function defaultSegmenter(): Segmenter {
