@@ -77,7 +77,9 @@ async function startup(dataDir: string, cacheDir: string | undefined): Promise<v
 }
 
 async function engine(dataDir: string, name: string, budgetS: number, rounds: number): Promise<void> {
-  const { join } = await import('node:path');
+  const { dirname, join } = await import('node:path');
+  const { mkdtempSync, rmSync, statSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
   const { loadCorpus } = await import('../src/core/corpus/load.ts');
   const { buildPassages } = await import('../src/core/corpus/passages.ts');
   const { createTokenizer, readUserWords } = await import('../src/core/text/tokenizer.ts');
@@ -106,15 +108,16 @@ async function engine(dataDir: string, name: string, budgetS: number, rounds: nu
   let serializeError: string | undefined;
   try {
     process.stderr.write(`engine ${name}: serializing\n`);
+    const file = join(mkdtempSync(join(tmpdir(), `zhenyan-bench-${name}-`)), 'index');
     started = performance.now();
-    let serialized: string | undefined = await index.serialize();
+    await index.save(file);
     serializeMs = performance.now() - started;
-    sizeMB = Math.round(Buffer.byteLength(serialized) / 1e4) / 100;
+    sizeMB = Math.round(statSync(file).size / 1e4) / 100;
     gc();
     started = performance.now();
-    await index.load(serialized);
+    await index.load(file);
     loadMs = performance.now() - started;
-    serialized = undefined;
+    rmSync(dirname(file), { recursive: true, force: true });
     gc();
     afterLoad = memory();
   } catch (error) {

@@ -3,6 +3,7 @@
  * and Orama. All three get the same passages, the same tokenizer (index mode for passages, query mode for
  * queries), the same fields, the same speaker filter and the same "all terms, else any term" policy.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { create, insert, load as oramaLoad, save as oramaSave, search as oramaSearch } from '@orama/orama';
 import { Document } from 'flexsearch';
 import type { Interview, Passage } from '../src/core/corpus/types.ts';
@@ -13,10 +14,10 @@ export type EngineName = 'ours' | 'flexsearch' | 'orama';
 export const ENGINES: EngineName[] = ['ours', 'flexsearch', 'orama'];
 
 export interface Engine {
-  /** Serialized index (for its size and a load test). */
-  serialize(): Promise<string>;
-  /** Replaces the index with one loaded from `serialized`. */
-  load(serialized: string): Promise<void>;
+  /** Writes the index to `path` (for its size and a load test). */
+  save(path: string): Promise<void>;
+  /** Replaces the index with the one saved at `path`. */
+  load(path: string): Promise<void>;
   /** Searches (top 5) and returns the number of hits. */
   search(text: string, speaker?: string): number;
 }
@@ -57,9 +58,11 @@ export async function buildEngine(
   if (name === 'ours') {
     let index = new QuoteIndex(interviews, passages, tokenizer);
     return {
-      serialize: async () => index.toJSON(),
-      load: async (serialized) => {
-        index = await QuoteIndex.fromJSONAsync(interviews, passages, tokenizer, serialized);
+      save: async (path) => {
+        index.save(path);
+      },
+      load: async (path) => {
+        index = new QuoteIndex(interviews, passages, tokenizer, { indexFile: path });
       },
       search: (text, speaker) => index.search({ text, speaker, limit: 5 }).hits.length,
     };
@@ -81,15 +84,15 @@ export async function buildEngine(
     let index = make();
     for (const doc of docs) index.add(doc as never);
     return {
-      serialize: async () => {
+      save: async (path) => {
         const parts: Record<string, unknown> = {};
         await index.export((key: string, data: unknown) => {
           parts[key] = data;
         });
-        return JSON.stringify(parts);
+        writeFileSync(path, JSON.stringify(parts));
       },
-      load: async (serialized) => {
-        const parts = JSON.parse(serialized) as Record<string, string>;
+      load: async (path) => {
+        const parts = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
         index = make();
         for (const [key, data] of Object.entries(parts)) await index.import(key, data);
       },
@@ -117,10 +120,10 @@ export async function buildEngine(
   for (const doc of docs) insert(db, { ...doc, id: String(doc.id) });
   const boost = { text: 1, speaker: 1.5, title: 0.5, section: 0.5 };
   return {
-    serialize: async () => JSON.stringify(oramaSave(db)),
-    load: async (serialized) => {
+    save: async (path) => writeFileSync(path, JSON.stringify(oramaSave(db))),
+    load: async (path) => {
       db = make();
-      oramaLoad(db, JSON.parse(serialized));
+      oramaLoad(db, JSON.parse(readFileSync(path, 'utf8')));
     },
     search: (text, speaker) => {
       queryMode = true;

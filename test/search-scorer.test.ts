@@ -4,19 +4,26 @@
  * options, followed by the same phrase re-ranking: checked here on the whole benchmark query set.
  */
 import MiniSearch, { type SearchResult } from 'minisearch';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPassages } from '../src/core/corpus/passages.ts';
 import { passagePrior, QuoteIndex } from '../src/core/search/engine.ts';
+import { IndexFileError } from '../src/core/search/index-file.ts';
 import { isLatinTerm } from '../src/core/text/tokenizer.ts';
 import { readQueries } from '../bench/make-queries.ts';
 import { syntheticInterviews } from '../bench/synthetic.ts';
 import { testLibrary } from './support/bot-harness.ts';
 
-/** MiniSearch's search with QuoteIndex's options, AND then OR, re-ranked like QuoteIndex: the reference. */
-function reference(index: QuoteIndex, query: { text: string; speaker?: string }): Array<{ id: string; score: number }> {
+const referenceIndexes = new WeakMap<QuoteIndex, MiniSearch>();
+
+/** MiniSearch itself over the same index and options as `index` (loaded once per index). */
+function referenceMiniSearch(index: QuoteIndex): MiniSearch {
+  const cached = referenceIndexes.get(index);
+  if (cached) return cached;
   const { tokenizer } = testLibrary();
-  const passages = index.passages;
-  const priors = Float32Array.from(passages, (p) => passagePrior(p, 1.15));
+  const priors = Float32Array.from(index.passages, (p) => passagePrior(p, 1.15));
   const mini = MiniSearch.loadJSON(index.toJSON(), {
     fields: ['text', 'speaker', 'title', 'section'],
     tokenize: (text) => tokenizer.tokenizeForIndex(text),
@@ -30,6 +37,15 @@ function reference(index: QuoteIndex, query: { text: string; speaker?: string })
       boostDocument: (id) => priors[id as number] ?? 1,
     },
   });
+  referenceIndexes.set(index, mini);
+  return mini;
+}
+
+/** MiniSearch's search with QuoteIndex's options, AND then OR, re-ranked like QuoteIndex: the reference. */
+function reference(index: QuoteIndex, query: { text: string; speaker?: string }): Array<{ id: string; score: number }> {
+  const { tokenizer } = testLibrary();
+  const passages = index.passages;
+  const mini = referenceMiniSearch(index);
   const terms = tokenizer.tokenizeQuery(query.text);
   if (terms.length === 0) return [];
   const speakers = query.speaker ? new Set(index.resolveSpeaker(query.speaker).map((m) => `${m.interviewId}\u0000${m.speaker.id}`)) : null;
@@ -84,14 +100,44 @@ describe('QuoteIndex scoring', () => {
     }
   });
 
-  it('loads a serialized index asynchronously with the same results', async () => {
+  it('saves and loads an index file with the same terms, scores and results', () => {
     const { index, interviews, passages, tokenizer } = testLibrary();
-    const loaded = await QuoteIndex.fromJSONAsync(interviews, passages, tokenizer, index.toJSON());
+    const file = join(mkdtempSync(join(tmpdir(), 'zhenyan-index-')), 'index.zi');
+    expect(index.save(file)).toBe(statSync(file).size);
+    const loaded = new QuoteIndex(interviews, passages, tokenizer, { indexFile: file });
     expect(loaded.termCount).toBe(index.termCount);
-    for (const query of queries.slice(0, 50)) {
-      expect(loaded.search({ text: query.text, speaker: query.speaker }).hits.map((h) => h.passage.id)).toEqual(
-        index.search({ text: query.text, speaker: query.speaker }).hits.map((h) => h.passage.id),
-      );
+    // MiniSearch's own view of both is identical, posting list by posting list.
+    const plain = (i: QuoteIndex): { index: Array<[string, unknown]> } => {
+      const js = JSON.parse(i.toJSON()) as { index: Array<[string, unknown]> };
+      js.index.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return js;
+    };
+    expect(plain(loaded)).toStrictEqual(plain(index));
+    for (const query of queries.slice(0, 80)) {
+      const search = (i: QuoteIndex): Array<[string, number]> =>
+        i.search({ text: query.text, speaker: query.speaker }).hits.map((h) => [h.passage.id, h.score]);
+      expect(search(loaded), query.text).toEqual(search(index));
     }
+  });
+
+  it('refuses a truncated, foreign or mismatched index file with IndexFileError', () => {
+    const { index, interviews, passages, tokenizer } = testLibrary();
+    const dir = mkdtempSync(join(tmpdir(), 'zhenyan-index-'));
+    const file = join(dir, 'index.zi');
+    index.save(file);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const variants = {
+      truncated: lines.slice(0, -1).join('\n'),
+      'cut mid-line': readFileSync(file, 'utf8').slice(0, 5000),
+      foreign: JSON.stringify({ documentCount: 1 }),
+      'older version': [lines[0]!.replace('"zhenyan-index",1', '"zhenyan-index",0'), ...lines.slice(1)].join('\n'),
+      empty: '',
+    };
+    for (const [name, content] of Object.entries(variants)) {
+      writeFileSync(file, content);
+      expect(() => new QuoteIndex(interviews, passages, tokenizer, { indexFile: file }), name).toThrow(IndexFileError);
+    }
+    index.save(file);
+    expect(() => new QuoteIndex(interviews, passages.slice(1), tokenizer, { indexFile: file })).toThrow(IndexFileError);
   });
 });

@@ -3,12 +3,13 @@
  * tokenizer (with the corpus's user dictionary) and the search index. Load it once per process.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_DIR, loadCorpus } from './corpus/load.ts';
 import { buildPassages } from './corpus/passages.ts';
 import type { Interview, Passage } from './corpus/types.ts';
 import { QuoteIndex } from './search/engine.ts';
+import { IndexFileError, INDEX_FILE_VERSION } from './search/index-file.ts';
 import { readTipCuration, selectTips } from './tips/select.ts';
 import { createTokenizer, readUserWords, type Tokenizer } from './text/tokenizer.ts';
 
@@ -31,6 +32,8 @@ export interface LibraryOptions {
   indexCacheDir?: string;
   /** A tokenizer to share (benchmarks). Default: a new one with `dataDir/dict.txt` and speaker names. */
   tokenizer?: Tokenizer;
+  /** Told why a cache file was unusable (it is then rebuilt). Default: ignore. */
+  onCacheProblem?: (message: string) => void;
 }
 
 /** The loaded corpus and its index. */
@@ -64,18 +67,25 @@ export function loadLibrary(options: LibraryOptions = {}): Library {
   const tokenizerMs = performance.now() - started;
 
   started = performance.now();
-  let index: QuoteIndex;
+  const cacheFile = options.indexCacheDir ? join(options.indexCacheDir, `index-${cacheKey(interviews, passages, userWords)}.zi`) : null;
+  let index: QuoteIndex | undefined;
   let indexSource: 'built' | 'cache' = 'built';
-  const cacheFile = options.indexCacheDir ? join(options.indexCacheDir, `index-${cacheKey(interviews, passages, userWords)}.json`) : null;
   if (cacheFile && existsSync(cacheFile)) {
-    index = new QuoteIndex(interviews, passages, tokenizer, { serialized: readFileSync(cacheFile, 'utf8') });
-    indexSource = 'cache';
-  } else {
+    try {
+      index = new QuoteIndex(interviews, passages, tokenizer, { indexFile: cacheFile });
+      indexSource = 'cache';
+    } catch (error) {
+      // A truncated or foreign cache file is rebuilt, never fatal.
+      if (!(error instanceof IndexFileError)) throw error;
+      options.onCacheProblem?.(error.message);
+    }
+  }
+  if (!index) {
     index = new QuoteIndex(interviews, passages, tokenizer);
     if (cacheFile && options.indexCacheDir) {
       mkdirSync(options.indexCacheDir, { recursive: true });
       // Write then rename, so a crash never leaves a half-written cache behind.
-      writeFileSync(`${cacheFile}.tmp`, index.toJSON());
+      index.save(`${cacheFile}.tmp`);
       renameSync(`${cacheFile}.tmp`, cacheFile);
     }
   }
@@ -86,7 +96,7 @@ export function loadLibrary(options: LibraryOptions = {}): Library {
 /** A hash of everything the serialized index depends on. */
 function cacheKey(interviews: Interview[], passages: Passage[], userWords: string[]): string {
   const hash = createHash('sha256');
-  hash.update(`v${INDEX_FORMAT_VERSION}\n${userWords.join('\t')}\n`);
+  hash.update(`v${INDEX_FORMAT_VERSION}.${INDEX_FILE_VERSION}\n${userWords.join('\t')}\n`);
   for (const interview of interviews) hash.update(`${interview.id}\t${interview.title}\t${JSON.stringify(interview.speakers)}\n`);
   for (const passage of passages) hash.update(`${passage.id}\t${passage.speakerId ?? ''}\t${passage.section ?? ''}\t${passage.text}\n`);
   return hash.digest('hex').slice(0, 16);

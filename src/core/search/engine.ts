@@ -3,6 +3,7 @@
  * interview filters, highlight spans and "did you mean" suggestions. No discord.js here.
  */
 import MiniSearch, { type Options as MiniSearchOptions } from 'minisearch';
+import { IndexFileError, readIndexFile, writeIndexFile } from './index-file.ts';
 import type { Interview, InterviewMeta, Passage, Speaker } from '../corpus/types.ts';
 import { isLatinTerm, type Tokenizer } from '../text/tokenizer.ts';
 import { findHighlights, type Highlight } from './highlight.ts';
@@ -81,9 +82,6 @@ export interface SearchResponse {
 
 const DEFAULT_BOOST = { text: 1, speaker: 1.5, title: 0.5, section: 0.5 };
 const FIELDS = ['text', 'speaker', 'title', 'section'];
-/** A serialized empty index, the starting point of {@link QuoteIndex.fromJSONAsync}. */
-const EMPTY = JSON.stringify(new MiniSearch({ fields: FIELDS }));
-
 /**
  * How quotable a passage is, whatever the query: a speaker's words beat narration, and a very short
  * passage or a bare question (often an interviewer's) is rarely the answer someone wants.
@@ -128,14 +126,14 @@ export class QuoteIndex {
   private readonly priors: Float32Array;
 
   /**
-   * Indexes `passages` of `interviews`. `serialized`, when given, is a MiniSearch JSON built by
-   * {@link QuoteIndex.toJSON} from the same passages: loading it costs a fraction of a rebuild.
+   * Indexes `passages` of `interviews`. `indexFile`, when given, is a file written by {@link QuoteIndex.save}
+   * from the same passages and options: loading it costs a fraction of a rebuild (see `index-file.ts`).
    */
   constructor(
     interviews: readonly Interview[],
     passages: readonly Passage[],
     tokenizer: Tokenizer,
-    options: QuoteIndexOptions & { serialized?: string } = {},
+    options: QuoteIndexOptions & { indexFile?: string } = {},
   ) {
     this.passages = passages;
     this.interviews = new Map(interviews.map((interview) => [interview.id, interview]));
@@ -144,29 +142,20 @@ export class QuoteIndex {
     this.priors = Float32Array.from(passages, (passage) => passagePrior(passage, this.quoteBoost));
     this.boost = options.boost ?? DEFAULT_BOOST;
     const miniOptions = this.miniSearchOptions(this.boost);
-    if (options.serialized !== undefined) {
-      this.miniSearch = MiniSearch.loadJSON<IndexedDocument>(options.serialized, miniOptions);
+    if (options.indexFile !== undefined) {
+      this.miniSearch = readIndexFile<IndexedDocument>(options.indexFile, miniOptions);
+      if (this.miniSearch.documentCount !== passages.length) {
+        throw new IndexFileError(`Zhenyan index: ${options.indexFile} holds ${this.miniSearch.documentCount} passages, not ${passages.length}`);
+      }
     } else {
       this.miniSearch = new MiniSearch<IndexedDocument>(miniOptions);
       this.miniSearch.addAll(passages.map((passage, id) => this.toDocument(passage, id)));
     }
   }
 
-  /**
-   * Loads a serialized index (see {@link QuoteIndex.toJSON}) without blocking the event loop for the whole
-   * load: MiniSearch's `loadJSONAsync` yields between chunks.
-   */
-  static async fromJSONAsync(
-    interviews: readonly Interview[],
-    passages: readonly Passage[],
-    tokenizer: Tokenizer,
-    serialized: string,
-    options: QuoteIndexOptions = {},
-  ): Promise<QuoteIndex> {
-    // An empty index first (no document is tokenized), then the loaded MiniSearch in its place.
-    const index = new QuoteIndex(interviews, passages, tokenizer, { ...options, serialized: EMPTY });
-    index.miniSearch = await MiniSearch.loadJSONAsync<IndexedDocument>(serialized, index.miniSearchOptions(options.boost ?? DEFAULT_BOOST));
-    return index;
+  /** Writes the index to `path` for a later `new QuoteIndex(…, { indexFile: path })`. Returns its size in bytes. */
+  save(path: string): number {
+    return writeIndexFile(this.miniSearch as unknown as MiniSearch<unknown>, path);
   }
 
   /** The passage with this id, or undefined. */
@@ -181,7 +170,7 @@ export class QuoteIndex {
     return { passage, interview, speaker: interview.speakers.find((s) => s.id === passage.speakerId) ?? null };
   }
 
-  /** The index as JSON, for a prebuilt index file. */
+  /** The index as MiniSearch's own JSON (tests compare our scores with MiniSearch's on it). */
   toJSON(): string {
     return JSON.stringify(this.miniSearch);
   }
