@@ -35,3 +35,25 @@ describe('relevance', () => {
     expect(precision).toBeGreaterThanOrEqual(0.9);
   });
 });
+
+describe('words typed without a space', () => {
+  const { index } = testLibrary();
+  const top = (text: string, speaker?: string): string | undefined => index.search({ text, speaker, limit: 1 }).hits[0]?.passage.id;
+
+  it('finds two English words run together as if they were spaced', () => {
+    for (const [joined, spaced, speaker] of [
+      ['migrationcost', 'migration cost', '黄东旭'],
+      ['prestoflink', 'presto flink', undefined],
+    ] as const) {
+      expect(top(spaced, speaker), spaced).toBeDefined();
+      expect(top(joined, speaker), joined).toBe(top(spaced, speaker));
+      expect(index.search({ text: joined, speaker }).terms).toEqual(index.search({ text: spaced, speaker }).terms);
+    }
+  });
+
+  it('leaves indexed words and typos alone', () => {
+    // An indexed word is never split, and a typo (no split into two indexed words) keeps its fuzzy match.
+    expect(index.search({ text: 'database' }).terms).toEqual(['database']);
+    expect(index.search({ text: 'databse' }).terms).toEqual(['databse']);
+  });
+});

@@ -5,7 +5,7 @@
 import MiniSearch, { type Options as MiniSearchOptions } from 'minisearch';
 import { IndexFileError, readIndexFile, writeIndexFile } from './index-file.ts';
 import type { Interview, InterviewMeta, Passage, Speaker } from '../corpus/types.ts';
-import { isLatinTerm, type Tokenizer } from '../text/tokenizer.ts';
+import { foldLatinTerm, isLatinTerm, type Tokenizer } from '../text/tokenizer.ts';
 import { findHighlights, type Highlight } from './highlight.ts';
 
 /** Longest query we analyse; longer input is cut at a character boundary (Discord allows 6,000). */
@@ -237,7 +237,7 @@ export class QuoteIndex {
     const filter = this.buildFilter(query);
     if ('problem' in filter) return response({ problem: filter.problem, suggestions: filter.suggestions });
     if (text.length === 0) return response({ problem: 'empty' });
-    const terms = this.tokenizer.tokenizeQuery(text);
+    const terms = this.tokenizer.tokenizeQuery(text).flatMap((term) => this.splitJoinedWord(term));
     if (terms.length === 0) return response({ problem: 'no-terms' });
 
     // AND first: a passage with every term beats one with the most frequent term. OR when AND is empty.
@@ -255,7 +255,7 @@ export class QuoteIndex {
         ...this.describe(passage),
         score: result.score,
         matchedTerms: matched,
-        highlights: findHighlights(passage.text, matched, this.tokenizer.normalize),
+        highlights: findHighlights(passage.text, matched, this.tokenizer.normalize, this.normalizedText(result.id)),
       };
     });
     return response({ terms, hits });
@@ -279,6 +279,27 @@ export class QuoteIndex {
     });
     head.sort((a, b) => b.score - a.score);
     return [...head, ...results.slice(RERANK_DEPTH)];
+  }
+
+  /**
+   * Two English words typed without the space (`migrationcost`, `prestoflink`) are no index term, and
+   * fuzzy matching cannot repair them. When the term is not indexed but splits into two indexed words,
+   * search for both (`migration cost`). Only letters-only terms of 6+ letters; the most balanced split wins.
+   */
+  private splitJoinedWord(term: string): string[] {
+    if (term.length < 6 || !/^[a-z]+$/u.test(term) || this.isIndexed(term)) return [term];
+    let best: string[] | null = null;
+    let bestShorter = 0;
+    for (let at = 3; at <= term.length - 3; at++) {
+      const left = term.slice(0, at);
+      const right = foldLatinTerm(term.slice(at));
+      const shorter = Math.min(left.length, right.length);
+      if (shorter > bestShorter && this.isIndexed(left) && this.isIndexed(right)) {
+        best = [left, right];
+        bestShorter = shorter;
+      }
+    }
+    return best ?? [term];
   }
 
   /** True when `term` is an index term as it stands. */

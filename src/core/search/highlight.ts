@@ -13,15 +13,19 @@ const HAN = /\p{Script=Han}/u;
  * Finds every occurrence of `terms` in `text`, comparing normalised forms (so the term `tidb` marks
  * `ＴｉＤＢ`, and `卖房` marks `賣房`). Latin terms only match at the start of a word (`ai` does not
  * mark `said`). Overlapping and touching ranges are merged; offsets never split a surrogate pair.
+ * `normalizedText` is `normalize(text)`, for callers that have it cached.
  */
-export function findHighlights(text: string, terms: readonly string[], normalize: (s: string) => string): Highlight[] {
+export function findHighlights(
+  text: string,
+  terms: readonly string[],
+  normalize: (s: string) => string,
+  normalizedText: string = normalize(text),
+): Highlight[] {
   // Usually normalisation keeps every UTF-16 unit in place (lowercase, Traditional → Simplified chars):
   // then offsets map one to one. Otherwise normalise code point by code point and remember origins.
-  let normalized = normalize(text);
-  let origin: number[];
-  if (normalized.length === text.length) {
-    origin = Array.from({ length: text.length + 1 }, (_, i) => i);
-  } else {
+  let normalized = normalizedText;
+  let origin: number[] | null = null;
+  if (normalized.length !== text.length) {
     normalized = '';
     origin = [];
     let offset = 0;
@@ -44,6 +48,10 @@ export function findHighlights(text: string, terms: readonly string[], normalize
       if (at < 0) break;
       from = at + 1;
       if (latin && at > 0 && WORD_CHAR.test(normalized[at - 1]!) && !HAN.test(normalized[at - 1]!)) continue;
+      if (origin === null) {
+        ranges.push({ start: at, end: at + term.length });
+        continue;
+      }
       const start = origin[at]!;
       const endIndex = at + term.length;
       // Extend to the end of the original character that produced the last normalised unit.
