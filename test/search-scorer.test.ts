@@ -46,7 +46,9 @@ function reference(index: QuoteIndex, query: { text: string; speaker?: string })
   const { tokenizer } = testLibrary();
   const passages = index.passages;
   const mini = referenceMiniSearch(index);
-  const terms = tokenizer.tokenizeQuery(query.text);
+  // The query terms as QuoteIndex derives them (tokenizer, then run-together English words split): this
+  // test is about scoring them.
+  const terms = index.search({ text: query.text }).terms ?? tokenizer.tokenizeQuery(query.text);
   if (terms.length === 0) return [];
   const speakers = query.speaker ? new Set(index.resolveSpeaker(query.speaker).map((m) => `${m.interviewId}\u0000${m.speaker.id}`)) : null;
   const options = {

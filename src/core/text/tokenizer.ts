@@ -88,7 +88,13 @@ export function defaultSegmenter(): Segmenter {
 // Character-level Taiwan → Mainland conversion keeps lengths (highlight offsets stay valid);
 // the phrase-level table (資料庫 → 数据库) is used for queries only.
 const toSimplifiedChars = OpenCC.Converter({ from: 'tw', to: 'cn' });
-const toSimplifiedPhrases = OpenCC.Converter({ from: 'twp', to: 'cn' });
+let phraseConverter: ((text: string) => string) | undefined;
+
+/** Taiwan phrase table (資料庫 → 数据库); built on first use (~30 ms), since only queries need it. */
+function toSimplifiedPhrases(text: string): string {
+  const convert = (phraseConverter ??= OpenCC.Converter({ from: 'twp', to: 'cn' }));
+  return convert(text);
+}
 
 /** True for Han characters (CJK Unified Ideographs and extensions). */
 const HAN = /\p{Script=Han}/u;
@@ -167,7 +173,9 @@ export function createTokenizer(options: TokenizerOptions = {}): Tokenizer {
     tokenizeQuery(text) {
       const normalized = normalizeText(text);
       const byChars = terms(segmenter.cut(normalized, true));
-      const phrases = toSimplifiedPhrases(text.normalize('NFKC').toLowerCase());
+      const lowered = text.normalize('NFKC').toLowerCase();
+      if (!HAN.test(lowered)) return unique(byChars);
+      const phrases = toSimplifiedPhrases(lowered);
       if (phrases === normalized) return unique(byChars);
       return unique([...byChars, ...terms(segmenter.cut(phrases, true))]);
     },
