@@ -132,6 +132,9 @@ describe('QuoteIndex scoring', () => {
       truncated: lines.slice(0, -1).join('\n'),
       'cut mid-line': readFileSync(file, 'utf8').slice(0, 5000),
       foreign: JSON.stringify({ documentCount: 1 }),
+      // Same number of terms, but a posting list that is not one.
+      'wrong types': lines.map((line) => (line.startsWith('["t",') ? line.replace(/^\["t",("(?:[^"\\]|\\.)*"),1,(\d+),\[[^\]]*\]/u, '["t",$1,1,$2,"oops"') : line)).join('\n'),
+      'a delta that is no number': lines.map((line) => (line.startsWith('["t",') ? line.replace(/^\["t",("(?:[^"\\]|\\.)*"),1,(\d+),\[/u, '["t",$1,1,$2,["x",') : line)).join('\n'),
       'older version': [lines[0]!.replace('"zhenyan-index",1', '"zhenyan-index",0'), ...lines.slice(1)].join('\n'),
       empty: '',
     };

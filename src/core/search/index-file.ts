@@ -119,6 +119,16 @@ export function writeIndexFile(miniSearch: MiniSearch<unknown>, path: string): n
  * be the options the index was built with). Throws {@link IndexFileError} on a foreign, old or truncated file.
  */
 export function readIndexFile<T>(path: string, options: Options<T>): MiniSearch<T> {
+  try {
+    return readLines<T>(path, options);
+  } catch (error) {
+    if (error instanceof IndexFileError) throw error;
+    // Lines of the right shape but wrong content (a hand-edited or corrupted file) fail on their types.
+    throw new IndexFileError(`Zhenyan index: ${path} is damaged (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+}
+
+function readLines<T>(path: string, options: Options<T>): MiniSearch<T> {
   let miniSearch: MiniSearch<T> | undefined;
   let state: MiniSearchState | undefined;
   let fieldCount = 0;
@@ -165,17 +175,23 @@ export function readIndexFile<T>(path: string, options: Options<T>): MiniSearch<
       while (i < row.length) {
         const term = row[i++] as string;
         const fields = row[i++] as number;
+        if (typeof term !== 'string' || !Number.isInteger(fields)) throw new IndexFileError(`Zhenyan index: ${path} has a malformed term`);
         const data: TermData = new Map();
         for (let f = 0; f < fields; f++) {
           const fieldId = row[i++] as number;
           const deltas = row[i++] as number[];
           const freqs = row[i++] as number[] | 1;
+          if (!Array.isArray(deltas) || (freqs !== 1 && (!Array.isArray(freqs) || freqs.length !== deltas.length))) {
+            throw new IndexFileError(`Zhenyan index: ${path} has a malformed posting list for "${term}"`);
+          }
           const postings = new Map<number, number>();
           let doc = 0;
           for (let k = 0; k < deltas.length; k++) {
             doc += deltas[k]!;
             postings.set(doc, freqs === 1 ? 1 : freqs[k]!);
           }
+          // One check per list: a non-number delta leaves `doc` a string or NaN.
+          if (!Number.isInteger(doc)) throw new IndexFileError(`Zhenyan index: ${path} has a malformed posting list for "${term}"`);
           data.set(fieldId, postings);
         }
         state._index.set(term, data);
