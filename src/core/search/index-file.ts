@@ -120,7 +120,7 @@ export function writeIndexFile(miniSearch: MiniSearch<unknown>, path: string): n
  */
 export function readIndexFile<T>(path: string, options: Options<T>): MiniSearch<T> {
   try {
-    return readLines<T>(path, options);
+    return parseIndexFile<T>(path, options);
   } catch (error) {
     if (error instanceof IndexFileError) throw error;
     // Lines of the right shape but wrong content (a hand-edited or corrupted file) fail on their types.
@@ -128,7 +128,7 @@ export function readIndexFile<T>(path: string, options: Options<T>): MiniSearch<
   }
 }
 
-function readLines<T>(path: string, options: Options<T>): MiniSearch<T> {
+function parseIndexFile<T>(path: string, options: Options<T>): MiniSearch<T> {
   let miniSearch: MiniSearch<T> | undefined;
   let state: MiniSearchState | undefined;
   let fieldCount = 0;
