@@ -10,17 +10,20 @@ import { createLogger } from './logger.ts';
 import { loadLibrary } from './core/library.ts';
 import { nodejiebaBuild } from './core/text/tokenizer.ts';
 import { runConsoleLine } from './bot/console.ts';
-import { startBot } from './bot/start.ts';
+import { applyClusterEnv, exitWithManager, isClusterChild, reportClusterReady } from './bot/cluster-child.ts';
+import { startBot, type RunningBot } from './bot/start.ts';
 import { buildServices } from './bot/services.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
+// Started by `npm run cluster`: take this process's shards from the cluster manager.
+applyClusterEnv(process.env);
 
 let config;
 try {
   config = loadConfig();
 } catch (error) {
   if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\nSee .env.example for every variable and its meaning.\n`);
+    process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
   throw error;
@@ -58,5 +61,17 @@ if (consoleMode) {
   }
   services.close();
 } else {
-  await startBot({ library, logger, config });
+  const clusterChild = isClusterChild();
+  let bot: RunningBot | undefined;
+  if (clusterChild) exitWithManager(() => bot?.stop());
+  try {
+    bot = await startBot({ library, logger, config, onReady: clusterChild ? reportClusterReady : undefined });
+  } catch (error) {
+    // A shard plan that does not fit Discord's recommendation (SHARD_COUNT=auto): one line, exit 1.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
 }

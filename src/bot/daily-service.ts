@@ -8,13 +8,14 @@ import type { APIMessage } from 'discord-api-types/v10';
 import type { Config } from '../config.ts';
 import type { Library } from '../core/library.ts';
 import { DailyScheduler, type PostRequest, type PostResult, type ScheduledRun } from '../core/schedule/scheduler.ts';
-import { localDate } from '../core/schedule/time.ts';
+import { localDate, zonedWallTimeToUtc } from '../core/schedule/time.ts';
 import { openDatabase, type Db } from '../core/store/database.ts';
 import { SubscriptionStore, type PostRecord, type Subscription, type SubscriptionInput } from '../core/store/subscriptions.ts';
 import { dailyTip, type DailyTip } from '../core/tips/daily.ts';
 import type { Logger } from '../logger.ts';
 import { toDiscordPayload } from './discord.ts';
 import { messages, toLocale, type Locale } from './i18n.ts';
+import { noMetrics, type BotMetrics } from './metrics.ts';
 import { quoteEmbed } from './render.ts';
 import type { ReplyPayload } from './types.ts';
 
@@ -50,6 +51,8 @@ export interface DailyService {
   tipFor(channelId: string | null, now: Date): { tip: DailyTip | null; localDate: string; timeZone: string };
   /** Resolves when no scheduler run or post is in flight (tests, clean shutdown). */
   whenIdle(): Promise<void>;
+  /** True when the store answers a trivial query (the health check). Never throws. */
+  storeReachable(): boolean;
 }
 
 /** Inputs of {@link createDailyService}. */
@@ -63,7 +66,12 @@ export interface DailyServiceOptions {
   scheduler?: { graceMs?: number; retryDelayMs?: number; heartbeatMs?: number; leaseMs?: number };
   /** An open database to use instead of opening `config.databasePath` (tests inject storage faults). */
   database?: Db;
+  /** Where posts are counted (sent, failed, late). Default: nowhere. */
+  metrics?: BotMetrics;
 }
+
+/** A post sent more than this long after its due time is counted as late. */
+const LATE_AFTER_MS = 60_000;
 
 /** The daily post: a short header, the quote embed, and the opt-in role mention (the only ping the bot makes). */
 export function dailyPostPayload(tip: DailyTip, locale: Locale, mentionRoleId: string | null): ReplyPayload {
@@ -100,6 +108,25 @@ export function createDailyService(options: DailyServiceOptions): DailyService {
   const db: Db = options.database ?? openDatabase(config.databasePath);
   const store = new SubscriptionStore(db, { now });
   const log = logger.child({ component: 'daily' });
+  const metrics = options.metrics ?? noMetrics;
+
+  /** How late a post for `request` is now, in ms (0 when its subscription is gone or the time is unknown). */
+  const lateness = (request: PostRequest): number => {
+    const subscription = store.getSubscription(request.channelId);
+    if (!subscription) return 0;
+    try {
+      return now().getTime() - zonedWallTimeToUtc(request.localDate, subscription.time, subscription.timeZone).getTime();
+    } catch {
+      return 0;
+    }
+  };
+
+  /** Counts a finished post (the metrics hook; kept at this one call site of the poster). */
+  const countPost = (request: PostRequest, result: PostResult): PostResult => {
+    metrics.dailyPost(result.ok ? 'sent' : 'failed');
+    if (result.ok && lateness(request) > LATE_AFTER_MS) metrics.dailyPost('late');
+    return result;
+  };
 
   const post = async (request: PostRequest): Promise<PostResult> => {
     const passage = library.index.passage(request.tipId);
@@ -132,7 +159,7 @@ export function createDailyService(options: DailyServiceOptions): DailyService {
       const tip = dailyTip(library, channelId, day);
       return tip ? { tipId: tip.tipId } : null;
     },
-    post,
+    post: async (request) => countPost(request, await post(request)),
     ...options.scheduler,
   });
 
@@ -184,6 +211,14 @@ export function createDailyService(options: DailyServiceOptions): DailyService {
     },
     whenIdle() {
       return scheduler.idle();
+    },
+    storeReachable() {
+      try {
+        db.prepare('SELECT 1').get();
+        return true;
+      } catch {
+        return false;
+      }
     },
     tipFor(channelId, at) {
       const timeZone = (channelId ? store.getSubscription(channelId)?.timeZone : undefined) ?? config.defaultTimeZone;

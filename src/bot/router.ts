@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { messages, t } from './i18n.ts';
+import { noMetrics, type BotMetrics } from './metrics.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { AutocompleteContext, ButtonContext, Command, CommandContext, Services } from './types.ts';
 
@@ -20,6 +21,8 @@ export class InteractionRouter {
     readonly commands: readonly Command[],
     private readonly services: Services,
     private readonly rateLimiter: RateLimiter | null,
+    /** Where each interaction's outcome and latency are counted. Default: nowhere. */
+    private readonly metrics: BotMetrics = noMetrics,
   ) {
     this.byName = new Map(commands.map((command) => [command.data.name, command]));
     this.byButtonPrefix = new Map(commands.filter((c) => c.buttonPrefix).map((c) => [c.buttonPrefix!, c]));
@@ -33,7 +36,7 @@ export class InteractionRouter {
         await context.reply({ content: t(messages.unknownCommand, context.locale), ephemeral: true });
         return 'unknown-command';
       }
-      return (await this.limited(context, () => command.execute(context))) ? 'ok' : 'rate-limited';
+      return (await this.limited('command', context, () => command.execute(context))) ? 'ok' : 'rate-limited';
     });
   }
 
@@ -59,16 +62,18 @@ export class InteractionRouter {
         await context.reply({ content: t(messages.unknownButton, context.locale), ephemeral: true });
         return 'unknown-command';
       }
-      return (await this.limited(context, () => command.button!(context))) ? 'ok' : 'rate-limited';
+      return (await this.limited('button', context, () => command.button!(context))) ? 'ok' : 'rate-limited';
     });
   }
 
   private async limited(
+    kind: 'command' | 'button',
     context: CommandContext | ButtonContext,
     run: () => Promise<void>,
   ): Promise<boolean> {
     const wait = this.rateLimiter?.attempt(context.user.id) ?? 0;
     if (wait > 0) {
+      this.metrics.rateLimited(kind);
       await context.reply({ content: messages.rateLimited[context.locale](wait), ephemeral: true });
       return false;
     }
@@ -85,13 +90,20 @@ export class InteractionRouter {
   ): Promise<Outcome> {
     const started = performance.now();
     const base = { kind, name, guild: context.guildId, user: context.user.id };
+    // Label values must stay a bounded set: a button's prefix comes from an untrusted custom_id.
+    const known = kind === 'button' ? this.byButtonPrefix.has(name) : this.byName.has(name);
+    const metricName = known ? name : 'unknown';
     try {
       const outcome = await run();
-      this.services.logger.info({ ...base, latencyMs: round(performance.now() - started), outcome }, 'interaction');
+      const latencyMs = performance.now() - started;
+      this.services.logger.info({ ...base, latencyMs: round(latencyMs), outcome }, 'interaction');
+      this.metrics.interaction({ kind, name: metricName, outcome, latencyMs });
       return outcome;
     } catch (error) {
       const errorId = randomBytes(4).toString('hex');
-      this.services.logger.error({ ...base, latencyMs: round(performance.now() - started), outcome: 'error', errorId, err: error }, 'interaction failed');
+      const latencyMs = performance.now() - started;
+      this.services.logger.error({ ...base, latencyMs: round(latencyMs), outcome: 'error', errorId, err: error }, 'interaction failed');
+      this.metrics.interaction({ kind, name: metricName, outcome: 'error', latencyMs });
       try {
         if (onError) await onError();
         else await (context as CommandContext).reply({ content: messages.internalError[context.locale](errorId), ephemeral: true });

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Library } from '../core/library.ts';
 import type { Logger } from '../logger.ts';
 import type { DailyService } from './daily-service.ts';
+import type { BotMetrics } from './metrics.ts';
 import { PagingStore } from './paging.ts';
 import { RateLimiter, type RateLimiterOptions } from './rate-limit.ts';
 import { COMMANDS } from './registry.ts';
@@ -23,6 +24,8 @@ export interface BuildServicesOptions {
   now?: () => Date;
   /** Commands to route. Default: {@link COMMANDS}. */
   commands?: readonly Command[];
+  /** Where interactions are counted. Default: nowhere. */
+  metrics?: BotMetrics;
 }
 
 /** Builds the shared services and the router over them. */
@@ -36,6 +39,6 @@ export function buildServices(options: BuildServicesOptions): { services: Servic
     ...(options.daily ? { daily: options.daily } : {}),
   };
   const limiter = options.consoleMode ? null : new RateLimiter(options.rateLimit);
-  const router = new InteractionRouter(options.commands ?? COMMANDS, services, limiter);
+  const router = new InteractionRouter(options.commands ?? COMMANDS, services, limiter, options.metrics);
   return { services, router, close: () => options.daily?.close() };
 }

@@ -1,11 +1,14 @@
 /** Starts the Discord bot: client, router, daily scheduler, and a clean shutdown. */
-import type { Client } from 'discord.js';
+import { Status, type Client } from 'discord.js';
 import type { Config } from '../config.ts';
 import type { Library } from '../core/library.ts';
 import type { Logger } from '../logger.ts';
 import { createDailyService, type DailyService, type DailyServiceOptions } from './daily-service.ts';
 import { attachRouter, createDiscordClient, type DiscordClientOptions } from './discord.ts';
+import { PrometheusMetrics } from './metrics.ts';
+import { startMetricsServer, type MetricsServer } from './metrics-server.ts';
 import { buildServices } from './services.ts';
+import { planShards, recommendedShardCount, type ShardPlan } from './shards.ts';
 import type { Command, Services } from './types.ts';
 
 /** Inputs of {@link startBot}. */
@@ -27,6 +30,8 @@ export interface StartBotOptions {
   daily?: DailyServiceOptions['scheduler'];
   /** An open database instead of `config.databasePath` (tests). */
   database?: DailyServiceOptions['database'];
+  /** Called once the gateway is ready (the cluster runner reports readiness to its manager). */
+  onReady?: (client: Client) => void;
 }
 
 /** A running bot. */
@@ -34,6 +39,10 @@ export interface RunningBot {
   client: Client;
   services: Services;
   daily: DailyService;
+  /** The shards this process runs (undefined: one shard, unsharded). */
+  shards: ShardPlan | undefined;
+  /** The metrics endpoint, when `config.metrics` is set. */
+  metricsServer: MetricsServer | undefined;
   /** Stops the scheduler, disconnects, closes the database. Idempotent. */
   stop(): Promise<void>;
 }
@@ -42,15 +51,43 @@ export interface RunningBot {
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { library, logger, config } = options;
   if (!config.discordToken) throw new Error('zhenyan: startBot needs DISCORD_TOKEN');
-  const client = createDiscordClient({ ...options.client, apiUrl: config.discordApiUrl });
-  const daily = createDailyService({ client, library, logger, config, now: options.now, scheduler: options.daily, database: options.database });
-  const { services, router } = buildServices({ library, logger, config, daily, now: options.now, rateLimit: options.rateLimit, commands: options.commands });
+  const token = config.discordToken;
+  // Throws ConfigError when SHARD_IDS names a shard beyond Discord's recommended count (SHARD_COUNT=auto).
+  const shards = await planShards(config.shards, () => recommendedShardCount(token, config.discordApiUrl));
+  if (shards) logger.info({ shards: shards.ids, shardCount: shards.count }, 'running shards');
+  const client = createDiscordClient({
+    ...options.client,
+    ...(shards ? { shards: shards.ids, shardCount: shards.count } : {}),
+    apiUrl: config.discordApiUrl,
+  });
+  const commands = options.commands;
+  const metrics = config.metrics ? new PrometheusMetrics() : undefined;
+  metrics?.watchClient(client);
+  const daily = createDailyService({ client, library, logger, config, now: options.now, scheduler: options.daily, database: options.database, metrics });
+  const { services, router } = buildServices({ library, logger, config, daily, now: options.now, rateLimit: options.rateLimit, commands, metrics });
   attachRouter(client, router, services);
+
+  // Listening before login, so a supervisor sees "not ready" (503) while the shards connect.
+  const metricsServer =
+    metrics && config.metrics
+      ? await startMetricsServer({
+          host: config.metrics.host,
+          port: config.metrics.port,
+          registry: metrics.registry,
+          logger,
+          checks: {
+            corpus: () => library.passages.length > 0,
+            shards: () => client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready),
+            store: () => daily.storeReachable(),
+          },
+        })
+      : undefined;
 
   const ready = new Promise<void>((resolve) => {
     client.once('clientReady', (readyClient) => {
-      logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size }, 'connected to Discord');
+      logger.info({ user: readyClient.user.tag, guilds: readyClient.guilds.cache.size, shards: [...readyClient.ws.shards.keys()] }, 'connected to Discord');
       daily.start();
+      options.onReady?.(readyClient);
       resolve();
     });
   });
@@ -66,6 +103,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     stopped = true;
     daily.close();
     await client.destroy();
+    await metricsServer?.close();
     logger.info('stopped');
   };
   if (options.handleSignals ?? true) {
@@ -79,5 +117,5 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   await client.login(config.discordToken);
   // login() resolves on READY; 'clientReady' fires once the guilds have arrived too.
   await ready;
-  return { client, services, daily, stop };
+  return { client, services, daily, shards, metricsServer, stop };
 }
