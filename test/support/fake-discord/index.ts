@@ -64,7 +64,7 @@ import type {
   RecordedRequest,
 } from './types.ts';
 
-export { autocomplete, button, modalSubmit, noIdentifyThrottle, slashCommand, snowflake, stringSelect } from './builders.ts';
+export { autocomplete, button, guildIdOnShard, modalSubmit, noIdentifyThrottle, slashCommand, snowflake, stringSelect } from './builders.ts';
 export type {
   AutocompleteSpec,
   ComponentSpec,
