@@ -9,7 +9,8 @@
  */
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { ClusterManager, HeartbeatManager, type Cluster } from 'discord-hybrid-sharding';
 import { ConfigError, describeConfig, loadConfig } from './config.ts';
@@ -64,7 +65,7 @@ const manager = new ClusterManager(fileURLToPath(new URL('./main.ts', import.met
   respawn: true,
   restarts: { max: MAX_RESTARTS_PER_HOUR, interval: 60 * 60 * 1000, current: 0 },
   // Each child runs the TypeScript entry through tsx, as `npm start` does.
-  execArgv: ['--import', import.meta.resolve('tsx')],
+  execArgv: ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href],
   spawnOptions: { delay: spawnDelayMs, timeout: -1 },
 });
 // Restarts a child whose event loop stops answering (a hang is not a crash), after 5 missed 20 s heartbeats.
