@@ -1,6 +1,6 @@
 /**
  * `npm run rest-proxy`: one REST rate-limit state for every process of the bot. @discordjs/proxy in front
- * of @discordjs/rest: each bot process sets `DISCORD_API_URL=http://HOST:PORT/api`, sends its requests
+ * of @discordjs/rest (`src/bot/rest-proxy.ts`): each bot process sets `DISCORD_API_URL=http://HOST:PORT/api`, sends its requests
  * here, and this process queues them per Discord bucket and honours every 429 (`retry_after`, global
  * limit) for all of them at once. Requests keep the Authorization header their process sent.
  *
@@ -11,10 +11,10 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { proxyRequests } from '@discordjs/proxy';
 import { REST } from 'discord.js';
 import { z } from 'zod';
 import { createLogger } from './logger.ts';
+import { replayableProxyRequests } from './bot/rest-proxy.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -40,9 +40,10 @@ const rest = new REST({ ...(env.DISCORD_API_URL ? { api: env.DISCORD_API_URL } :
 if (env.DISCORD_TOKEN) rest.setToken(env.DISCORD_TOKEN);
 rest.on('rateLimited', (info) => logger.warn({ route: info.route, method: info.method, global: info.global, retryAfterMs: info.retryAfter, scope: info.scope }, 'rate limited: holding this bucket for every process'));
 
-const handle = proxyRequests(rest);
+// @discordjs/proxy's handler, with the body buffered so a request retried after a 429 keeps it (see there).
+const handle = replayableProxyRequests(rest);
 const server = createServer((request, response) => {
-  Promise.resolve(handle(request, response)).catch((error: unknown) => {
+  handle(request, response).catch((error: unknown) => {
     logger.error({ err: error, method: request.method }, 'proxy request failed');
     if (!response.headersSent) response.writeHead(502);
     response.end();

@@ -33,13 +33,19 @@ export interface RunningProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Options of {@link runEntry}. */
+export interface RunEntryOptions {
+  /** Keep standard input open for {@link RunningProcess.child}`.stdin` (default: closed). */
+  stdin?: boolean;
+}
+
 /** Starts `node --import tsx <entry>` in the repository root with `env` on top of a clean environment. */
-export function runEntry(entry: string, env: Record<string, string>): RunningProcess {
+export function runEntry(entry: string, env: Record<string, string>, options: RunEntryOptions = {}): RunningProcess {
   const child = spawn(process.execPath, ['--import', TSX, entry], {
     cwd: ROOT,
     // Only what the process needs: the test runner's own variables (VITEST…) must not leak into the bot.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   const lines: LogLine[] = [];
   const waiters = new Set<() => void>();
