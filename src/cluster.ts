@@ -81,35 +81,43 @@ manager.on('clusterCreate', (cluster: Cluster) => {
   cluster.on('death', (_cluster, thread) => {
     const child = thread && 'pid' in thread ? thread : undefined;
     const restartsLeft = cluster.restarts.max - cluster.restarts.current;
-    logger.warn({ cluster: cluster.id, pid: child?.pid, exitCode: child?.exitCode, signal: child?.signalCode, restartsLeft }, restartsLeft > 0 ? 'process exited: restarting it' : 'process exited: too many restarts, not restarting');
+    if (stopping) return;
+    if (restartsLeft > 0) {
+      logger.warn({ cluster: cluster.id, pid: child?.pid, exitCode: child?.exitCode, signal: child?.signalCode, restartsLeft }, 'process exited: restarting it');
+      return;
+    }
+    // A crash loop: its shards are offline. Stop everything and exit non-zero, so the supervisor
+    // (systemd, Kubernetes…) notices and alerts instead of a half-running bot.
+    logger.error({ cluster: cluster.id, pid: child?.pid, exitCode: child?.exitCode, maxRestartsPerHour: MAX_RESTARTS_PER_HOUR }, 'process exited: too many restarts, stopping the cluster');
+    shutdown('crash loop', 1);
   });
 });
 manager.on('clusterReady', (cluster: Cluster) => logger.info({ cluster: cluster.id, shards: cluster.shardList }, 'process ready'));
 manager.on('debug', (message: string) => logger.debug({ detail: message }, 'cluster manager'));
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    manager.respawn = false;
-    logger.info({ signal }, 'stopping every process');
-    const exits = [...childProcesses.values()]
-      .filter((child) => child.exitCode === null && child.signalCode === null)
-      .map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            const killer = setTimeout(() => child.kill('SIGKILL'), SHUTDOWN_GRACE_MS);
-            child.once('exit', () => {
-              clearTimeout(killer);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      );
-    void Promise.all(exits).then(() => process.exit(0));
-  });
+/** Stops every process (SIGTERM, then SIGKILL after the grace period) and exits with `exitCode`. */
+function shutdown(reason: string, exitCode: number): void {
+  if (stopping) return;
+  stopping = true;
+  manager.respawn = false;
+  logger.info({ reason }, 'stopping every process');
+  const exits = [...childProcesses.values()]
+    .filter((child) => child.exitCode === null && child.signalCode === null)
+    .map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          const killer = setTimeout(() => child.kill('SIGKILL'), SHUTDOWN_GRACE_MS);
+          child.once('exit', () => {
+            clearTimeout(killer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    );
+  void Promise.all(exits).then(() => process.exit(exitCode));
 }
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => shutdown(signal, 0));
 
 logger.info({ config: describeConfig(config), processes, shardCount: plan.count, shards: plan.ids, spawnDelayMs }, 'starting the cluster');
 await manager.spawn({ amount: plan.count, delay: spawnDelayMs, timeout: -1 });

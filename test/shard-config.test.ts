@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseShardIds } from '../src/config.ts';
 import { planShards } from '../src/bot/shards.ts';
+import { applyClusterEnv } from '../src/bot/cluster-child.ts';
 import { FakeDiscord } from './support/fake-discord.ts';
 import { runEntry } from './support/processes.ts';
 
@@ -64,6 +65,21 @@ describe('shard configuration', () => {
     expect(await planShards({ count: 'auto', ids: null }, async () => 3)).toEqual({ ids: [0, 1, 2], count: 3 });
     expect(await planShards({ count: 2, ids: [1] }, async () => 99)).toEqual({ ids: [1], count: 2 });
     await expect(planShards({ count: 'auto', ids: [0, 5] }, async () => 4)).rejects.toThrow(/SHARD_IDS: shard 5 does not exist with 4 shards/u);
+  });
+});
+
+describe('a process started by npm run cluster', () => {
+  const fromManager = { CLUSTER_MANAGER: 'true', CLUSTER_MANAGER_MODE: 'process', SHARD_LIST: '2,3', TOTAL_SHARDS: '4', CLUSTER: '1' };
+
+  it('runs the shards the manager gave it, whatever the machine-wide SHARD_IDS said', () => {
+    const env = applyClusterEnv({ ...fromManager, SHARD_COUNT: '4', SHARD_IDS: '0-3', METRICS_PORT: '9464' }, true);
+    expect(loadConfig(env)).toMatchObject({ shards: { count: 4, ids: [2, 3] }, metrics: { port: 9465 } });
+  });
+
+  it('keeps METRICS_PORT=0 (a free port) and leaves a plain npm start alone', () => {
+    expect(applyClusterEnv({ ...fromManager, METRICS_PORT: '0' }, true).METRICS_PORT).toBe('0');
+    expect(applyClusterEnv({ ...fromManager, SHARD_IDS: '0' }, false).SHARD_IDS).toBe('0');
+    expect(applyClusterEnv({ SHARD_IDS: '0' }, true).SHARD_IDS).toBe('0');
   });
 });
 

@@ -6,9 +6,12 @@
 import type { Client } from 'discord.js';
 import { ClusterClient } from 'discord-hybrid-sharding';
 
-/** True in a process forked by the cluster manager (discord-hybrid-sharding sets these). */
-export function isClusterChild(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.CLUSTER_MANAGER === 'true' && env.CLUSTER_MANAGER_MODE === 'process' && typeof process.send === 'function';
+/**
+ * True in a process forked by the cluster manager: discord-hybrid-sharding sets these variables and the
+ * process has an IPC channel to its parent (`hasIpc`, default: whether `process.send` exists).
+ */
+export function isClusterChild(env: NodeJS.ProcessEnv = process.env, hasIpc = typeof process.send === 'function'): boolean {
+  return env.CLUSTER_MANAGER === 'true' && env.CLUSTER_MANAGER_MODE === 'process' && hasIpc;
 }
 
 /**
@@ -16,8 +19,8 @@ export function isClusterChild(env: NodeJS.ProcessEnv = process.env): boolean {
  * override whatever the manager's own environment said), and gives each child its own metrics port
  * (`METRICS_PORT + cluster id`; 0 stays 0, a free port). Mutates and returns `env`.
  */
-export function applyClusterEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  if (!isClusterChild(env)) return env;
+export function applyClusterEnv(env: NodeJS.ProcessEnv = process.env, hasIpc = typeof process.send === 'function'): NodeJS.ProcessEnv {
+  if (!isClusterChild(env, hasIpc)) return env;
   env.SHARD_IDS = env.SHARD_LIST ?? '';
   env.SHARD_COUNT = env.TOTAL_SHARDS ?? '';
   const clusterId = Number(env.CLUSTER ?? 0);
