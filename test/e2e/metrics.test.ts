@@ -53,7 +53,8 @@ afterAll(async () => {
 
 describe('metrics and health endpoint', () => {
   it('counts interactions by command and outcome, latency, rate limits and shard pings', async () => {
-    const harness = await startHarness({ fake: fakeOptions, config: { metrics: { host: '127.0.0.1', port: 0 } }, bot: { rateLimit: { limit: 3, windowMs: 60_000 } } });
+    // Short heartbeats, so the gateway ping is known within the test.
+    const harness = await startHarness({ fake: { ...fakeOptions, heartbeatIntervalMs: 150 }, config: { metrics: { host: '127.0.0.1', port: 0 } }, bot: { rateLimit: { limit: 3, windowMs: 60_000 } } });
     harnesses.push(harness);
     const { fake } = harness;
     expect(harness.bot.metricsServer!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/u);
@@ -83,8 +84,15 @@ describe('metrics and health endpoint', () => {
     expect(metrics.get('zhenyan_interaction_duration_seconds_count{kind="command",command="quote"}')).toBe(2);
     expect(metrics.get('zhenyan_interaction_duration_seconds_bucket{le="+Inf",kind="command",command="quote"}')).toBe(2);
     expect(metrics.get('zhenyan_interaction_duration_seconds_sum{kind="command",command="quote"}')).toBeGreaterThan(0);
-    // Shard 0 is connected; event-loop lag from prom-client's default metrics.
+    // Shard 0 is connected and its heartbeat round trip is known; event-loop lag from prom-client's default metrics.
     expect(metrics.get('zhenyan_shard_ready{shard="0"}')).toBe(1);
+    let ping = metrics.get('zhenyan_gateway_ping_seconds{shard="0"}');
+    for (let i = 0; i < 20 && ping === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ping = (await scrape(harness)).get('zhenyan_gateway_ping_seconds{shard="0"}');
+    }
+    expect(ping).toBeGreaterThanOrEqual(0);
+    expect(ping).toBeLessThan(5);
     expect(metrics.has('nodejs_eventloop_lag_seconds')).toBe(true);
     expect(metrics.get('zhenyan_daily_posts_total{result="sent"}')).toBe(0);
   });
