@@ -13,6 +13,7 @@ import { runConsoleLine } from './bot/console.ts';
 import { applyClusterEnv, exitWithManager, isClusterChild, reportClusterReady } from './bot/cluster-child.ts';
 import { startBot, type RunningBot } from './bot/start.ts';
 import { buildServices } from './bot/services.ts';
+import { COMMANDS } from '../commands/index.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 // Started by `npm run cluster`: take this process's shards from the cluster manager.
@@ -53,7 +54,7 @@ if (consoleMode) {
       ].join('\n'),
     );
   }
-  const services = buildServices({ library, logger, config, consoleMode: true });
+  const services = buildServices({ library, logger, config, consoleMode: true, commands: COMMANDS });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim().length === 0) continue;
@@ -65,7 +66,7 @@ if (consoleMode) {
   let bot: RunningBot | undefined;
   if (clusterChild) exitWithManager(() => bot?.stop());
   try {
-    bot = await startBot({ library, logger, config, onReady: clusterChild ? reportClusterReady : undefined });
+    bot = await startBot({ library, logger, config, commands: COMMANDS, onReady: clusterChild ? reportClusterReady : undefined });
   } catch (error) {
     // A shard plan that does not fit Discord's recommendation (SHARD_COUNT=auto): one line, exit 1.
     if (error instanceof ConfigError) {

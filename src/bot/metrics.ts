@@ -13,7 +13,7 @@ export type InteractionKind = 'command' | 'autocomplete' | 'button';
 /** One finished interaction, as the router saw it. */
 export interface InteractionEvent {
   kind: InteractionKind;
-  /** The command name, or the button's prefix (`quote`); `unknown` for names no command has (bounded label set). */
+  /** The command name, or the button's kind (`quotePage`, `quoteContext`); `unknown` for anything else (a bounded label set). */
   name: string;
   /** The router's outcome: `ok`, `error`, `rate-limited`, `unknown-command`, or a user-facing refusal. */
   outcome: string;

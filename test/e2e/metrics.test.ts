@@ -76,7 +76,7 @@ describe('metrics and health endpoint', () => {
     expect(metrics.get('zhenyan_interactions_total{kind="command",command="sources",outcome="ok"}')).toBe(4);
     expect(metrics.get('zhenyan_interactions_total{kind="command",command="sources",outcome="rate-limited"}')).toBe(1);
     expect(metrics.get('zhenyan_interactions_total{kind="command",command="unknown",outcome="unknown-command"}')).toBe(1);
-    expect(metrics.get('zhenyan_interactions_total{kind="button",command="quote",outcome="ok"}')).toBe(1);
+    expect(metrics.get('zhenyan_interactions_total{kind="button",command="quoteContext",outcome="ok"}')).toBe(1);
     expect(metrics.get('zhenyan_interactions_total{kind="button",command="unknown",outcome="unknown-command"}')).toBe(1);
     expect([...metrics.keys()].some((key) => key.includes('evil-label-value'))).toBe(false);
     expect(metrics.get('zhenyan_rate_limited_total{kind="command"}')).toBe(1);
