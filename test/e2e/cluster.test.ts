@@ -72,6 +72,9 @@ describe('npm run cluster', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const d of dispatched) expect(fake.callbacks.filter((c) => c.interactionId === d.id)).toHaveLength(1);
 
+    // Log lines are written asynchronously: wait for all of them (and the 300 ms above for any extra one).
+    await cluster.waitForLine(() => interactionLines().length - before >= dispatched.length, 10_000, 'every interaction logged');
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const byPid = shardsByPid();
     const handled = interactionLines().slice(before);
     expect(handled).toHaveLength(dispatched.length);
@@ -103,7 +106,8 @@ describe('npm run cluster', () => {
     const page2 = await fake.sendInteraction(button(next.custom_id, { user: asker, guildId, message }), 15_000);
     expect(page2.type).toBe(7); // UPDATE_MESSAGE: the new process re-ran the search from the button alone
     expect(page2.data.embeds[0].description).not.toBe(first.data.embeds[0].description);
-    const answeredBy = interactionLines().filter((l) => l.kind === 'button').at(-1)!;
-    expect(answeredBy.pid).toBe(restarted.pid);
+    const answered = await cluster.waitForLine((l) => l.msg === 'interaction' && l.kind === 'button', 10_000, 'the button logged');
+    expect(answered.pid).toBe(restarted.pid);
+    expect(answered.outcome).toBe('ok');
   }, 60_000);
 });
