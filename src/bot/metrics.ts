@@ -4,7 +4,7 @@
  * Served by `metrics-server.ts` when `METRICS_PORT` is set; otherwise {@link noMetrics} is used and
  * nothing is counted.
  */
-import type { Client } from 'discord.js';
+import { Status, type Client } from 'discord.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The interaction kinds the router handles. */
@@ -113,7 +113,7 @@ export class PrometheusMetrics implements BotMetrics {
       registers,
       collect() {
         this.reset();
-        for (const [id, shard] of metrics.client?.ws.shards ?? []) this.set({ shard: String(id) }, shard.status === 0 ? 1 : 0);
+        for (const [id, shard] of metrics.client?.ws.shards ?? []) this.set({ shard: String(id) }, shard.status === Status.Ready ? 1 : 0);
       },
     });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
