@@ -8,7 +8,9 @@
  *   and again after the burst;
  * - a burst of 2,000 `/quote` interactions dispatched at once, spread evenly over the four shards
  *   (distinct users, so the per-user rate limit is not what is measured), latency = INTERACTION_CREATE
- *   sent by the fake → the bot's callback received by it (p50 / p95 / p99 / max), and the wall time.
+ *   sent by the fake → the bot's callback received by it (p50 / p95 / p99 / max), and the wall time;
+ * - the CPU time the bot processes spent on the burst, per interaction: unlike the latency of a burst,
+ *   it does not depend on what else the machine runs, and 1,000 / it is what one core can answer per second.
  *
  *   npm run bench:scale                      # 1x4, 2x2, 4x1
  *   npm run bench:scale -- --layouts 2x2     # one layout
@@ -21,7 +23,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FakeDiscord, guildIdOnShard, slashCommand, type DispatchedInteraction } from '../test/support/fake-discord.ts';
-import { rssBytes, runEntry, type RunningProcess } from '../test/support/processes.ts';
+import { cpuSeconds, rssBytes, runEntry, type RunningProcess } from '../test/support/processes.ts';
 
 const SHARDS = 4;
 const GUILDS_PER_SHARD = 2;
@@ -57,6 +59,8 @@ interface LayoutResult {
   rssAfterMB: number[];
   managerMB: number;
   burst: { n: number; answered: number; p50: number; p95: number; p99: number; max: number; wallS: number };
+  /** CPU ms of the bot processes (all of them) per interaction of the burst. */
+  cpuMsPerInteraction: number;
 }
 
 async function sendAll(fake: FakeDiscord, guildIds: string[], count: number, userBase: number): Promise<{ latencies: number[]; answered: number; wallS: number }> {
@@ -102,7 +106,10 @@ async function runLayout(layout: { processes: number; shardsEach: number; name: 
     await sendAll(fake, guildIds, WARM_UP, 0);
     fake.forgetHistory();
     const rssWarmMB = await Promise.all(pids.map(async (pid) => mb(await rssBytes(pid))));
+    const cpuBefore = await Promise.all(pids.map((pid) => cpuSeconds(pid)));
     const burst = await sendAll(fake, guildIds, burstSize, 1_000_000);
+    const cpuAfter = await Promise.all(pids.map((pid) => cpuSeconds(pid)));
+    const cpuS = cpuAfter.reduce<number>((total, after, i) => total + (after ?? Number.NaN) - (cpuBefore[i] ?? Number.NaN), 0);
     const rssAfterMB = await Promise.all(pids.map(async (pid) => mb(await rssBytes(pid))));
     const managerMB = mb(await rssBytes(cluster.child.pid!));
     const round = (n: number): number => Math.round(n * 10) / 10;
@@ -121,6 +128,7 @@ async function runLayout(layout: { processes: number; shardsEach: number; name: 
         max: round(burst.latencies.at(-1) ?? Number.NaN),
         wallS: round(burst.wallS),
       },
+      cpuMsPerInteraction: Math.round((cpuS * 1000 * 100) / burstSize) / 100,
     };
   } finally {
     await cluster?.stop(15_000);
@@ -138,10 +146,10 @@ for (const layout of layouts) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-process.stdout.write('\n| processes × shards | RSS per bot process (MB) | bot total (MB) | + manager (MB) | after burst, total (MB) | burst answered | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | burst wall (s) | start-up (s) |\n');
-process.stdout.write('|---|---|---|---|---|---|---|---|---|---|---|---|\n');
+process.stdout.write('\n| processes × shards | RSS per bot process (MB) | bot total (MB) | + manager (MB) | after burst, total (MB) | burst answered | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | burst wall (s) | bot CPU per interaction (ms) | start-up (s) |\n');
+process.stdout.write('|---|---|---|---|---|---|---|---|---|---|---|---|---|\n');
 for (const r of results) {
   process.stdout.write(
-    `| ${r.layout.replace('x', ' × ')} | ${r.rssWarmMB.join(', ')} | ${sum(r.rssWarmMB)} | ${r.managerMB} | ${sum(r.rssAfterMB)} | ${r.burst.answered}/${r.burst.n} | ${r.burst.p50} | ${r.burst.p95} | ${r.burst.p99} | ${r.burst.max} | ${r.burst.wallS} | ${r.startupS} |\n`,
+    `| ${r.layout.replace('x', ' × ')} | ${r.rssWarmMB.join(', ')} | ${sum(r.rssWarmMB)} | ${r.managerMB} | ${sum(r.rssAfterMB)} | ${r.burst.answered}/${r.burst.n} | ${r.burst.p50} | ${r.burst.p95} | ${r.burst.p99} | ${r.burst.max} | ${r.burst.wallS} | ${r.cpuMsPerInteraction} | ${r.startupS} |\n`,
   );
 }

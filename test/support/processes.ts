@@ -121,3 +121,25 @@ export async function rssBytes(pid: number): Promise<number | null> {
     return null;
   }
 }
+
+let clockTicks: number | undefined;
+
+/**
+ * CPU time (user + system) a process has used so far, in seconds (Linux `/proc/<pid>/stat`), or null
+ * when it is gone. Unlike wall-clock latency, this does not depend on what else the machine runs.
+ */
+export async function cpuSeconds(pid: number): Promise<number | null> {
+  const { readFile } = await import('node:fs/promises');
+  if (clockTicks === undefined) {
+    const { execFileSync } = await import('node:child_process');
+    clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  }
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at ")": utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return null;
+  }
+}
