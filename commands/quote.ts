@@ -6,7 +6,7 @@ import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discor
 import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'discord-api-types/v10';
 import { createHash } from 'node:crypto';
 import type { SearchHit, SearchResponse } from '../src/core/search/engine.ts';
-import { encodeCustomId } from '../src/bot/custom-id.ts';
+import { encodeCustomId, fields } from '../src/bot/custom-id.ts';
 import { messages, t, type Locale } from '../src/bot/i18n.ts';
 import { contextEmbed, quoteEmbed, readSearchField, searchField, type RecordedSearch } from '../src/bot/render.ts';
 import { speakerChoices, sourceChoices } from '../src/bot/choices.ts';
@@ -34,11 +34,6 @@ export function searchProblemReply(response: SearchResponse, locale: Locale): Re
   }
 }
 
-/** The owner's id when a search is run from the console (not a snowflake: its answers carry no paging). */
-function isSnowflake(id: string): boolean {
-  return /^[1-9]\d{16,19}$/u.test(id);
-}
-
 /**
  * Ties a page button to the search its message records: a button only pages the search it was made
  * for, so an edited or mismatched message is refused instead of paging something else.
@@ -61,9 +56,10 @@ export function quotePage(hits: readonly SearchHit[], search: RecordedSearch, ow
   const hit = hits[index]!;
   const total = hits.length;
   const embed = quoteEmbed(hit, locale, total > 1 ? messages.result[locale](index + 1, total) : undefined, [searchField(search, locale)]);
-  const read = readSearchField(embed);
-  const pageable = total > 1 && isSnowflake(ownerId) && read !== null && searchDigest(read) === searchDigest(search);
   const digest = searchDigest(search);
+  const read = readSearchField(embed);
+  // The console's user is not a Discord id: its answers carry no paging (it has no buttons anyway).
+  const pageable = total > 1 && fields.snowflake.parse(ownerId) !== null && read !== null && searchDigest(read) === digest;
   const pageButton = (label: string, target: number, disabled: boolean) => ({
     type: ComponentType.Button as const,
     style: ButtonStyle.Secondary as const,
