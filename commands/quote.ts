@@ -42,6 +42,12 @@ export function searchDigest(search: RecordedSearch): string {
   return createHash('sha256').update(JSON.stringify([search.query, search.speaker, search.source])).digest('base64url').slice(0, 8);
 }
 
+/** A filter option as the engine reads it: trimmed, and null when blank. */
+function filterValue(value: string | null): string | null {
+  const trimmed = value?.trim() ?? '';
+  return trimmed.length > 0 ? trimmed : null;
+}
+
 function runSearch(services: Services, search: RecordedSearch): SearchResponse {
   return services.library.index.search({ text: search.query, speaker: search.speaker ?? undefined, source: search.source ?? undefined, limit: PAGE_LIMIT });
 }
@@ -97,10 +103,14 @@ export default defineCommand({
   data,
   async execute(context, args) {
     const { services, locale } = context;
-    const response = runSearch(services, { query: args.query, speaker: args.speaker, source: args.source });
+    // The engine trims filters and ignores blank ones; recording them the same way keeps the message's
+    // copy of the search free of edge whitespace (which Discord may strip from an embed).
+    const speaker = filterValue(args.speaker);
+    const source = filterValue(args.source);
+    const response = runSearch(services, { query: args.query, speaker, source });
     const problem = searchProblemReply(response, locale);
     if (problem) return context.reply(problem);
-    const page = quotePage(response.hits, { query: response.query, speaker: args.speaker, source: args.source }, context.user.id, 0, locale);
+    const page = quotePage(response.hits, { query: response.query, speaker, source }, context.user.id, 0, locale);
     await context.reply(response.truncated ? { ...page, content: messages.queryCut[locale](response.query.length) } : page);
   },
   async autocomplete(context) {
