@@ -19,7 +19,7 @@ import { replayableProxyRequests } from './bot/rest-proxy.ts';
 if (existsSync('.env')) process.loadEnvFile('.env');
 
 const schema = z.object({
-  REST_PROXY_PORT: z.string().regex(/^\d{1,5}$/u, 'must be a port number (0–65535; 0 picks a free port)').transform(Number).refine((p) => p <= 65_535, 'must be a port number (0–65535)'),
+  REST_PROXY_PORT: z.string({ error: 'required: the port to listen on, e.g. 8080 (0 picks a free port)' }).regex(/^\d{1,5}$/u, 'must be a port number (0–65535; 0 picks a free port)').transform(Number).refine((p) => p <= 65_535, 'must be a port number (0–65535)'),
   REST_PROXY_HOST: z.string().min(1).default('127.0.0.1'),
   DISCORD_TOKEN: z.string().min(1).optional(),
   DISCORD_API_URL: z.url({ message: 'must be a URL such as https://discord.com/api' }).optional(),
