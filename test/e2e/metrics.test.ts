@@ -68,6 +68,10 @@ describe('metrics and health endpoint', () => {
     await fake.sendInteraction(button(first.data.components[0].components[2].custom_id, { ...user('200000000000000505'), message }));
     // One user over the limit of 3: the fourth is refused.
     for (let i = 0; i < 4; i++) await fake.sendInteraction(slashCommand('sources', {}, user('200000000000000506')));
+    // A precondition refusal (no Manage Server): answered with a UserError, counted as refused.
+    await fake.sendInteraction(
+      slashCommand('daily', { channel: { type: 7, value: TIPS }, time: '09:00' }, { ...user('200000000000000508'), subcommand: 'set', memberPermissions: '0' }),
+    );
     // A button prefix no command has: counted as "unknown", never as its attacker-chosen name.
     await fake.sendInteraction(button('evil-label-value:1', user('200000000000000507')));
 
@@ -79,6 +83,7 @@ describe('metrics and health endpoint', () => {
     expect(metrics.get('zhenyan_interactions_total{kind="button",command="quoteContext",outcome="ok"}')).toBe(1);
     expect(metrics.get('zhenyan_interactions_total{kind="button",command="unknown",outcome="unknown-command"}')).toBe(1);
     expect([...metrics.keys()].some((key) => key.includes('evil-label-value'))).toBe(false);
+    expect(metrics.get('zhenyan_interactions_total{kind="command",command="daily",outcome="refused"}')).toBe(1);
     expect(metrics.get('zhenyan_rate_limited_total{kind="command"}')).toBe(1);
     // Latency histogram: every /quote observed, in a bucket no later than +Inf.
     expect(metrics.get('zhenyan_interaction_duration_seconds_count{kind="command",command="quote"}')).toBe(2);
