@@ -10,7 +10,8 @@ import { localized } from '../src/bot/localize.ts';
 import { EMBED_COLOR } from '../src/bot/render.ts';
 import { dailyPostPayload, type SubscriptionStatus } from '../src/bot/daily-service.ts';
 import type { Command, CommandContext } from '../src/bot/types.ts';
-import { canonicalTimeZone, localDate, localTimeOfDay, nextRunAt, parseTimeOfDay, searchTimeZones } from '../src/core/schedule/time.ts';
+import { localDate, localTimeOfDay, nextRunAt, parseTimeOfDay } from '../src/core/schedule/time.ts';
+import { resolveTimeZone, suggestTimeZones, type TimeZoneResolution } from '../src/core/schedule/zones.ts';
 import { StorageError } from '../src/core/store/database.ts';
 
 /** What the bot needs in the channel to post a tip, with the names users see in Discord. */
@@ -38,6 +39,15 @@ function pauseText(reason: string | null, locale: Locale): string {
   return t(messages.pauseManual, locale);
 }
 
+/** Why a typed time zone was not taken: ambiguous (`CST`), a fixed offset (`+08:00`), or unknown. */
+function zoneProblem(zone: Exclude<TimeZoneResolution, { kind: 'zone' }>, typed: string, locale: Locale): string {
+  const value = escapeMarkdown(typed.trim().slice(0, 64));
+  const list = (zones: string[]): string => zones.map((z) => `\`${z}\``).join(locale === 'en' ? ' or ' : ' / ');
+  if (zone.kind === 'ambiguous') return messages.ambiguousZone[locale](value, list(zone.options));
+  if (zone.kind === 'fixed-offset') return messages.fixedOffsetZone[locale](value, list(zone.suggestions));
+  return zone.suggestions.length > 0 ? messages.badZoneDidYouMean[locale](value, list(zone.suggestions)) : messages.badZone[locale](value);
+}
+
 async function set(context: CommandContext): Promise<void> {
   const { locale, services } = context;
   const daily = services.daily!;
@@ -50,8 +60,9 @@ async function set(context: CommandContext): Promise<void> {
   const time = parseTimeOfDay(timeText.trim());
   if (!time) return context.reply({ content: messages.badTime[locale](timeText), ephemeral: true });
   const zoneText = context.options.string('timezone') ?? services.config.defaultTimeZone;
-  const timeZone = canonicalTimeZone(zoneText.trim());
-  if (!timeZone) return context.reply({ content: messages.badZone[locale](zoneText), ephemeral: true });
+  const zone = resolveTimeZone(zoneText);
+  if (zone.kind !== 'zone') return context.reply({ content: zoneProblem(zone, zoneText, locale), ephemeral: true });
+  const timeZone = zone.zone;
 
   // The bot must be able to post there; a channel of another server has no permissions for us here.
   const permissions = (await context.botPermissionsIn?.(channel.id)) ?? null;
@@ -171,6 +182,6 @@ export default {
   },
   async autocomplete(context) {
     if (context.focused.name !== 'timezone') return context.respond([]);
-    return context.respond(searchTimeZones(context.focused.value, 25).map((zone) => ({ name: zone, value: zone })));
+    return context.respond(suggestTimeZones(context.focused.value, { limit: 25 }).map(({ zone, label }) => ({ name: label, value: zone })));
   },
 } satisfies Command;

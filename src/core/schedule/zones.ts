@@ -146,8 +146,8 @@ function byPopularity(a: string, b: string): number {
  */
 function zonesOnOffset(minutes: number, now: Date): string[] {
   const obvious = OFFSET_SUGGESTIONS[minutes];
-  const on = listTimeZones().filter((zone) => zone !== obvious && utcOffsetMinutes(zone, now) === minutes);
-  return [...(obvious ? [obvious] : []), ...on.sort(byPopularity)];
+  const on = suggestableZones().filter((zone) => zone !== obvious && utcOffsetMinutes(zone, now) === minutes);
+  return [...(obvious ? [obvious] : []), ...on];
 }
 
 /** The alias entry for an exact (folded) name, from abbreviations first, then place names. */
@@ -188,6 +188,10 @@ export function resolveTimeZone(input: string, now: Date = new Date()): TimeZone
     return { kind: 'fixed-offset', offsetMinutes: offset.minutes, suggestions: zonesOnOffset(offset.minutes, now).slice(0, 3) };
   }
 
+  const key = foldZoneName(text);
+  const byCity = zoneIndex().find(({ id, city }) => id === key || city === key);
+  if (byCity) return { kind: 'zone', zone: byCity.zone };
+
   const trustIntl = text.includes('/') || !ICU_ONLY_IDS.has(text.toUpperCase());
   const canonical = trustIntl ? canonicalTimeZone(text) : null;
   if (canonical) {
@@ -201,11 +205,33 @@ export function resolveTimeZone(input: string, now: Date = new Date()): TimeZone
   return { kind: 'unknown', suggestions: suggestTimeZones(text, { limit: 3, now }).map((s) => s.zone) };
 }
 
+let suggestable: string[] | null = null;
+
+/**
+ * The zones worth offering, popular first then alphabetical: `listTimeZones()` without the old spelling
+ * of a renamed zone when the new one is listed too (`Asia/Calcutta` when `Asia/Kolkata` is there: ICU
+ * canonicalises both to the old one). Old spellings still resolve when typed.
+ */
+function suggestableZones(): string[] {
+  if (suggestable) return suggestable;
+  const all = listTimeZones();
+  // Only the names listTimeZones() adds to Intl's own list can have an old twin; Intl maps them to it.
+  const intl = new Set<string>(Intl.supportedValuesOf('timeZone'));
+  const legacy = new Set<string>();
+  for (const zone of all) {
+    if (intl.has(zone) || zone === 'UTC') continue;
+    const icuId = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    if (icuId !== zone && all.includes(icuId)) legacy.add(icuId);
+  }
+  suggestable = all.filter((zone) => !legacy.has(zone)).sort(byPopularity);
+  return suggestable;
+}
+
 /** Folded zone ids and their last segment (the city), computed once per zone list. */
 let foldedZones: Array<{ zone: string; id: string; city: string }> | null = null;
 
 function zoneIndex(): Array<{ zone: string; id: string; city: string }> {
-  foldedZones ??= listTimeZones().map((zone) => ({
+  foldedZones ??= suggestableZones().map((zone) => ({
     zone,
     id: foldZoneName(zone),
     city: foldZoneName(zone.slice(zone.lastIndexOf('/') + 1)),
@@ -233,7 +259,7 @@ function aliasLabel(key: string): string {
  */
 export function suggestTimeZones(query: string, options: SuggestOptions = {}): ZoneSuggestion[] {
   const max = Math.max(0, Math.floor(options.limit ?? 25));
-  const zones = new Set(listTimeZones());
+  const zones = new Set(suggestableZones());
   const text = normalizeInput(typeof query === 'string' ? query : '');
   const q = foldZoneName(text);
   if (q === '') return POPULAR_ZONES.filter((zone) => zones.has(zone)).slice(0, max).map((zone) => ({ zone, label: zone }));
@@ -260,7 +286,7 @@ export function suggestTimeZones(query: string, options: SuggestOptions = {}): Z
     else if (id.includes(q)) consider(zone, 4);
   }
 
-  for (const table of [ABBREVIATIONS, PLACE_NAMES] as const) {
+  for (const table of [PLACE_NAMES, ABBREVIATIONS] as const) {
     for (const [key, alias] of Object.entries(table)) {
       const score = key === q ? 0 : key.startsWith(q) ? 3 : q.length >= 3 && key.includes(q) ? 5 : -1;
       if (score < 0) continue;
@@ -272,4 +298,19 @@ export function suggestTimeZones(query: string, options: SuggestOptions = {}): Z
     .sort((a, b) => a[1].score - b[1].score || byPopularity(a[0], b[0]))
     .slice(0, max)
     .map(([zone, { label }]) => ({ zone, label }));
+}
+
+/**
+ * One English line saying why `input` is not a zone, for operators (configuration, command line):
+ * `"CST" is ambiguous: use Asia/Shanghai or America/Chicago`. Users in Discord get localized messages.
+ */
+export function describeZoneProblem(input: string, problem: Exclude<TimeZoneResolution, { kind: 'zone' }>): string {
+  const or = (zones: string[]): string => zones.join(' or ');
+  if (problem.kind === 'ambiguous') return `"${input}" is ambiguous: use ${or(problem.options)}`;
+  if (problem.kind === 'fixed-offset') {
+    const hint = problem.suggestions.length > 0 ? `, e.g. ${or(problem.suggestions)}` : '';
+    return `"${input}" is a fixed UTC offset (no daylight saving time): use an IANA zone${hint}`;
+  }
+  const hint = problem.suggestions.length > 0 ? ` (did you mean ${or(problem.suggestions)}?)` : ' (e.g. Asia/Shanghai)';
+  return `"${input}" is not an IANA time zone${hint}`;
 }
