@@ -3,7 +3,6 @@
  * only; {@link describeConfig} prints the configuration without them.
  */
 import { z } from 'zod';
-import { describeZoneProblem, resolveTimeZone } from './core/schedule/zones.ts';
 
 const snowflake = z.string().regex(/^\d{17,20}$/u, 'must be a Discord id (17–20 digits)');
 
@@ -31,7 +30,7 @@ export interface Config {
   /** SQLite file for daily-tip subscriptions. */
   databasePath: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Time zone offered by default to `/daily set`: an IANA zone (`DEFAULT_TIMEZONE` as typed, resolved). */
+  /** Time zone offered by default to `/daily set`. */
   defaultTimeZone: string;
   /** Where the prebuilt search index is cached. */
   indexCacheDir: string;
@@ -53,9 +52,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const v = parsed.data;
-  // Read like `/daily set` reads it: `EST` → America/New_York, `UTC+8` → Asia/Shanghai; never a fixed offset.
-  const zone = resolveTimeZone(v.DEFAULT_TIMEZONE);
-  if (zone.kind !== 'zone') throw new ConfigError([`DEFAULT_TIMEZONE: ${describeZoneProblem(v.DEFAULT_TIMEZONE, zone)}`]);
+  if (!Intl.supportedValuesOf('timeZone').includes(v.DEFAULT_TIMEZONE) && v.DEFAULT_TIMEZONE !== 'UTC') {
+    throw new ConfigError([`DEFAULT_TIMEZONE: "${v.DEFAULT_TIMEZONE}" is not an IANA time zone (e.g. Asia/Shanghai)`]);
+  }
   return {
     discordToken: v.DISCORD_TOKEN,
     discordClientId: v.DISCORD_CLIENT_ID,
@@ -63,7 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     discordApiUrl: v.DISCORD_API_URL,
     databasePath: v.DATABASE_PATH,
     logLevel: v.LOG_LEVEL,
-    defaultTimeZone: zone.zone,
+    defaultTimeZone: v.DEFAULT_TIMEZONE,
     indexCacheDir: v.INDEX_CACHE_DIR,
   };
 }

@@ -5,7 +5,7 @@ import { localDate } from '../core/schedule/time.ts';
 import { describeZoneProblem, resolveTimeZone } from '../core/schedule/zones.ts';
 import { toQuoteRecord } from '../core/search/record.ts';
 import { dailyTip } from '../core/tips/daily.ts';
-import { UsageError, type CliIo, type ParsedArgs } from './main.ts';
+import { UsageError, type CliIo, type ParsedArgs } from './io.ts';
 
 type Parse = (args: string[], options: ParseArgsConfig['options']) => ParsedArgs;
 
