@@ -124,6 +124,9 @@ const SOURCE_LINE = /^(?:转载自(?:公众号)?|来源|以下文章来源于|�
 /** An author or credit line of the page: `作者: 某某`, `编辑:hardy | 发布时间:…`, `By Jane Doe`. */
 const CREDIT_LINE = /^(?:作者|编辑|责编|责任编辑|撰文|文|摄影|校对|整理|采访|记者|By)\s*[:：|丨]\s*\S.{0,40}$|^By [A-Z][a-z]+(?: [A-Z][a-z]+){0,2}$/u;
 
+/** A link to the original: `原文来源:https://…`, `原文链接: …`, `Source: https://…`. */
+const ORIGINAL_URL = /(?:原文(?:来源|链接|地址)?|来源|Source|Originally published (?:at|on))\s*[:：]?\s*(https?:\/\/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+)/i;
+
 /** Sentence-final punctuation: a line ending with it is a paragraph, not a heading. */
 const TERMINAL = /[。！？!?；;…：:，,.、][”"’')）」』]*$/;
 /** A question. */
@@ -352,10 +355,18 @@ export function importRawText(raw: string, options: ImportOptions = {}): ImportR
       previousWasDate = false;
       continue;
     }
+    const sourceUrl = ORIGINAL_URL.exec(line.text)?.[1];
+    if (sourceUrl !== undefined) meta.url ??= sourceUrl;
     const inline = stripInlineJunk(line.text);
     for (const r of inline.removed) remove(r.kind, r.text);
     let text = inline.text;
     if (text === '') continue;
+    const source = SOURCE_LINE.exec(text);
+    if (source && charCount(text) <= 60) {
+      publication ??= source[1]!;
+      remove('source line', text);
+      continue;
+    }
     const lineKind = junkLineKind(text);
     if (lineKind !== null) {
       remove(lineKind, text);
@@ -363,12 +374,6 @@ export function importRawText(raw: string, options: ImportOptions = {}): ImportR
     }
     if (isJunkParagraph(text)) {
       remove('junk', text);
-      continue;
-    }
-    const source = SOURCE_LINE.exec(text);
-    if (source && charCount(text) <= 60) {
-      publication ??= source[1]!;
-      remove('source line', text);
       continue;
     }
     const short = charCount(text) <= 40;
