@@ -108,7 +108,9 @@ const LABELS = new Set([
 ]);
 
 /** A Latin name: one to three capitalised words (`Q`, `Gabriel Engel`, `Qi Jun`). */
-const LATIN_NAME = String.raw`[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,2}`;
+const LATIN_NAME = String.raw`Speaker \d{1,2}|[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*){0,2}`;
+/** A name alone on a line, without colon (a turn when a timestamp line follows it: `Speaker 1` / `00:06`). */
+const BARE_NAME = new RegExp(String.raw`^(?:[\p{Script=Han}·]{2,6}|${LATIN_NAME})$`, 'u');
 /** A short line that is only a name and a colon: `季昕华:`, `刘超：`, `Qi Jun:`, `问:`. */
 const TURN_LINE = new RegExp(String.raw`^([\p{Script=Han}·]{1,6}|${LATIN_NAME})[ \t]*[:：]$`, 'u');
 /** A paragraph that starts with a name and a colon: `刘超:外包的过程…`, `Q: Why …?` (Han names of 1–4 characters). */
@@ -123,6 +125,9 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const SOURCE_LINE = /^(?:转载自(?:公众号)?|来源|以下文章来源于|文章来源)[:：]?\s*([^，,\s]+)/;
 /** An author or credit line of the page: `作者: 某某`, `编辑:hardy | 发布时间:…`, `By Jane Doe`. */
 const CREDIT_LINE = /^(?:作者|编辑|责编|责任编辑|撰文|文|摄影|校对|整理|采访|记者|By)\s*[:：|丨]\s*\S.{0,40}$|^By [A-Z][a-z]+(?: [A-Z][a-z]+){0,2}$/u;
+
+/** A photo caption left without its photo: `图为…`, `（图：…）`, `盖国强先生现场演讲`, `嘉宾合影`. */
+const CAPTION_LINE = /^(?:图[:：为]|[(（]图|Photo[:：]|Image[:：])|(?:现场演讲|发表演讲|主题演讲|演讲中|发言中|现场致辞|在现场|合影|摄影?[:：].{1,10})$/i;
 
 /** A link to the original: `原文来源:https://…`, `原文链接: …`, `Source: https://…`. */
 const ORIGINAL_URL = /(?:原文(?:来源|链接|地址)?|来源|Source|Originally published (?:at|on))\s*[:：]?\s*(https?:\/\/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+)/i;
@@ -335,6 +340,12 @@ export function importRawText(raw: string, options: ImportOptions = {}): ImportR
     lines.push(line);
   }
 
+  // `Speaker 1` over a timestamp line `00:06`: the name line is a turn line.
+  lines.forEach((line, i) => {
+    const next = lines[i + 1];
+    if (line && next && BARE_NAME.test(line.text) && !LABELS.has(line.text) && junkLineKind(next.text) === 'timestamp') line.text = `${line.text}:`;
+  });
+
   // Step 2b: junk inside lines and junk lines; step 3: metadata.
   let title: string | null = options.title ?? meta.title ?? null;
   let date: string | null = options.date ?? meta.date ?? null;
@@ -399,6 +410,10 @@ export function importRawText(raw: string, options: ImportOptions = {}): ImportR
       previousWasDate = credit !== undefined;
       continue;
     }
+    if (charCount(text) <= 40 && !TERMINAL.test(text) && CAPTION_LINE.test(text)) {
+      remove('caption', text);
+      continue;
+    }
     // The place of a dateline (`北京` under `2023-02-03`).
     if (previousWasDate && charCount(text) <= 6 && !TERMINAL.test(text)) {
       remove('dateline', text);
@@ -460,7 +475,8 @@ export function importRawText(raw: string, options: ImportOptions = {}): ImportR
     if (turn && isTurnName(turn[1]!)) {
       // A roster (`主持人:` over a job title and a name) is narration, not a turn.
       const next = nextText(i);
-      if (next !== null && !TERMINAL.test(next) && charCount(next) <= 40 && !TURN_PREFIX.test(next)) {
+      const rosterEntry = next !== null && (hanCount(next) > 0 || BARE_NAME.test(next) || /^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*, /.test(next));
+      if (next !== null && rosterEntry && !TERMINAL.test(next) && charCount(next) <= 40 && !TURN_PREFIX.test(next)) {
         current = null;
         body.push({ type: 'paragraph', text, speakerId: null });
         return;

@@ -98,6 +98,7 @@ const LINE_JUNK: ReadonlyArray<[kind: string, pattern: RegExp]> = [
     'page chrome',
     /^(?:站内搜索|写点什么|分享到|分享|收藏|点赞|评论|打印|关闭窗口|返回顶部|上一篇|下一篇|字体[:：]?\s*大\s*中\s*小|Share|Tweet|Subscribe|Sign in|Log in|Advertisement|Listen now|Play episode|Download)[:：]?$/i,
   ],
+  ['page chrome', /^\d+ hours? \d+ minutes?(?: \d+ seconds?)?$|^\d+ minutes? \d+ seconds?$|^\p{Regional_Indicator}{2}\s*[A-Za-z\p{Script=Han}]+$/u],
   ['page chrome', /^您(?:现在)?的位置(?:是)?[:：]|^当前位置[:：]|本文字数[:：]|^阅读(?:完)?(?:需|时间)[:：]?|^预计阅读|^\d+\s*min(?:ute)?s?\s*read$|^[+\-*•·=_~]{1,}$/i],
 ];
 
