@@ -454,7 +454,14 @@ export function importRawText(raw: string, options: ImportOptions = {}): ImportR
     }
     return s.id;
   };
-  const turnLineNames = new Set(kept.map((l) => (l === null ? undefined : TURN_LINE.exec(l.text)?.[1])).filter((n) => n !== undefined));
+  const turnLineCounts = new Map<string, number>();
+  for (const l of kept) {
+    const name = l === null ? undefined : TURN_LINE.exec(l.text)?.[1];
+    if (name !== undefined) turnLineCounts.set(name, (turnLineCounts.get(name) ?? 0) + 1);
+  }
+  // With --speaker, the text is known to be someone's talk: a one-off `以下为正文:` is not a speaker.
+  const minimumTurns = guestNames.length > 0 ? 2 : 1;
+  const turnLineNames = new Set([...turnLineCounts].filter(([name, n]) => n + (prefixNames.get(name) ?? 0) >= minimumTurns && !HANDOVER.test(name)).map(([name]) => name));
   const isTurnName = (name: string): boolean =>
     !LABELS.has(name) &&
     // A one-character label is a turn only when it names a part (问, 答, Q, A).
