@@ -12,6 +12,8 @@ import { nodejiebaBuild } from './core/text/tokenizer.ts';
 import { runConsoleLine } from './bot/console.ts';
 import { startBot } from './bot/start.ts';
 import { buildServices } from './bot/services.ts';
+import { LibraryHolder } from './bot/library-holder.ts';
+import { formatProblem } from './core/corpus/load.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -35,8 +37,14 @@ const logger = createLogger({
 });
 logger.info({ config: describeConfig(config) }, 'starting');
 
-const library = loadLibrary({ indexCacheDir: config.indexCacheDir });
-logger.info({ interviews: library.interviews.length, passages: library.passages.length, tips: library.tipIds.length, ...library.stats, nodejieba: nodejiebaBuild() }, 'index ready');
+const loaded = loadLibrary({ indexCacheDir: config.indexCacheDir });
+// A bad data file is skipped, not fatal: log it the way `cli check` prints it.
+for (const problem of loaded.problems) logger.error({ file: problem.file, line: problem.line }, `${formatProblem(problem)} (file skipped)`);
+logger.info({ interviews: loaded.interviews.length, passages: loaded.passages.length, tips: loaded.tipIds.length, skipped: loaded.problems.length, ...loaded.stats, nodejieba: nodejiebaBuild() }, 'index ready');
+// SIGHUP re-reads data/ and swaps the new library in (see bot/library-holder.ts); services read through the view.
+const holder = new LibraryHolder(loaded, { libraryOptions: { indexCacheDir: config.indexCacheDir }, logger });
+process.on('SIGHUP', () => void holder.reload());
+const library = holder.view;
 
 if (consoleMode) {
   if (process.stdin.isTTY) {
