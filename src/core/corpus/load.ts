@@ -12,8 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { parseInterview } from './format.ts';
 import type { Interview } from './types.ts';
 
-/** Absolute path of the project's `data/` directory. */
-export const DATA_DIR: string = path.resolve(fileURLToPath(new URL('../../../data/', import.meta.url)));
+/**
+ * Absolute path of the data directory: the project's `data/`, or `ZHENYAN_DATA_DIR` when set (to run
+ * the bot, the CLI or the test suite on another corpus, e.g. a copy of `data/` with new interviews).
+ */
+export const DATA_DIR: string = process.env.ZHENYAN_DATA_DIR
+  ? path.resolve(process.env.ZHENYAN_DATA_DIR)
+  : path.resolve(fileURLToPath(new URL('../../../data/', import.meta.url)));
 
 /** Absolute path of the curated interviews, `data/interviews/`. */
 export const INTERVIEWS_DIR: string = path.join(DATA_DIR, 'interviews');
