@@ -15,9 +15,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'zhenyan-reload-'));
 cpSync(DATA_DIR, dataDir, { recursive: true });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** A valid interview that is not in the shipped corpus: a reviewed import fixture. */
-const extra = readFileSync(join(IMPORT_FIXTURES, 'en-qa-rocketchat.expected.md'), 'utf8');
-const extraFile = join(dataDir, 'interviews', 'en-qa-rocketchat.md');
+/** A valid interview that is not in the corpus: a reviewed import fixture under a fresh id. */
+const extra = readFileSync(join(IMPORT_FIXTURES, 'en-qa-rocketchat.expected.md'), 'utf8').replace('id: en-qa-rocketchat', 'id: reload-probe');
+const extraFile = join(dataDir, 'interviews', 'reload-probe.md');
 
 describe('LibraryHolder', () => {
   const holder = new LibraryHolder(loadLibrary({ dataDir }), { libraryOptions: { dataDir } });
@@ -28,11 +28,11 @@ describe('LibraryHolder', () => {
     const before = holder.current;
     writeFileSync(extraFile, extra);
     const report = await holder.reload();
-    expect(report).toMatchObject({ swapped: true, added: ['en-qa-rocketchat'], removed: [], changed: [], problems: [] });
+    expect(report).toMatchObject({ swapped: true, added: ['reload-probe'], removed: [], changed: [], problems: [] });
     expect(report.passages.after).toBeGreaterThan(report.passages.before);
     expect(holder.current).not.toBe(before);
-    expect(view.interviews.map((iv) => iv.id)).toEqual([...shipped, 'en-qa-rocketchat'].sort());
-    expect(view.index.search({ text: 'Rocket.Chat CRM widgets' }).hits[0]?.speaker?.name).toBe('Gabriel Engel');
+    expect(view.interviews.map((iv) => iv.id)).toEqual([...shipped, 'reload-probe'].sort());
+    expect(view.index.search({ text: 'Rocket.Chat CRM widgets' }).hits.find((h) => h.interview.id === 'reload-probe')?.speaker?.name).toBe('Gabriel Engel');
   });
 
   it('keeps serving the previous library when a file is invalid, and says where', async () => {
@@ -44,14 +44,14 @@ describe('LibraryHolder', () => {
     expect(report.problems[0]!.file).toBe(extraFile);
     expect(report.problems[0]!.message).toMatch(/unknown speaker id "gabriel"/);
     expect(holder.current).toBe(serving);
-    expect(view.index.search({ text: 'Rocket.Chat CRM widgets' }).hits[0]?.speaker?.name).toBe('Gabriel Engel');
+    expect(view.index.search({ text: 'Rocket.Chat CRM widgets' }).hits.find((h) => h.interview.id === 'reload-probe')?.speaker?.name).toBe('Gabriel Engel');
   });
 
   it('reports a changed and then a removed interview', async () => {
     writeFileSync(extraFile, extra.replace('Thanks for having me.', 'Thanks for having me!'));
-    expect(await holder.reload()).toMatchObject({ swapped: true, added: [], removed: [], changed: ['en-qa-rocketchat'] });
+    expect(await holder.reload()).toMatchObject({ swapped: true, added: [], removed: [], changed: ['reload-probe'] });
     unlinkSync(extraFile);
-    expect(await holder.reload()).toMatchObject({ swapped: true, added: [], removed: ['en-qa-rocketchat'] });
+    expect(await holder.reload()).toMatchObject({ swapped: true, added: [], removed: ['reload-probe'] });
     expect(view.interviews.map((iv) => iv.id)).toEqual(shipped);
   });
 
