@@ -35,7 +35,7 @@ const logger = createLogger({
   secrets: [config.discordToken],
   destination: consoleMode ? pino.destination({ dest: 2, sync: true }) : undefined,
 });
-logger.info({ config: describeConfig(config) }, 'starting');
+logger.info({ pid: process.pid, config: describeConfig(config) }, 'starting');
 
 const loaded = loadLibrary({ indexCacheDir: config.indexCacheDir });
 // A bad data file is skipped, not fatal: log it the way `cli check` prints it.
