@@ -14,6 +14,7 @@ import { startBot } from './bot/start.ts';
 import { buildServices } from './bot/services.ts';
 import { LibraryHolder } from './bot/library-holder.ts';
 import { formatProblem } from './core/corpus/load.ts';
+import { COMMANDS } from '../commands/index.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -58,7 +59,7 @@ if (consoleMode) {
       ].join('\n'),
     );
   }
-  const services = buildServices({ library, logger, config, consoleMode: true });
+  const services = buildServices({ library, logger, config, consoleMode: true, commands: COMMANDS });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim().length === 0) continue;
@@ -66,5 +67,5 @@ if (consoleMode) {
   }
   services.close();
 } else {
-  await startBot({ library, logger, config });
+  await startBot({ library, logger, config, commands: COMMANDS });
 }

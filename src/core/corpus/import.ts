@@ -16,7 +16,7 @@
  *    is; the editor's introduction and closing notes stay narration.
  */
 import { pinyin } from 'pinyin-pro';
-import { ID_PATTERN, isValidDate, serializeInterview } from './format.ts';
+import { isValidDate, isValidId, MAX_ID_LENGTH, serializeInterview } from './format.ts';
 import { parse as parseYaml } from 'yaml';
 import {
   CODE_FENCE,
@@ -32,8 +32,6 @@ import {
 } from './junk.ts';
 import type { BodyBlock, Interview, Speaker } from './types.ts';
 
-/** The longest interview id the importer derives (ids end up in Discord custom ids of at most 100 characters). */
-export const MAX_DERIVED_ID_LENGTH = 48;
 
 /** Options of {@link importRawText}. */
 export interface ImportOptions {
@@ -203,7 +201,7 @@ function yamlDate(value: unknown): string | null {
 }
 
 /** Lowercase ASCII words joined by dashes, at most `max` characters cut at a dash; '' when none. */
-export function slugify(text: string, max = MAX_DERIVED_ID_LENGTH): string {
+export function slugify(text: string, max = MAX_ID_LENGTH): string {
   const slug = text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -245,8 +243,8 @@ function idFromTitle(title: string): string {
  *   or `options.date` is invalid.
  */
 export function importRawText(raw: string, options: ImportOptions = {}): ImportResult {
-  if (options.id !== undefined && !ID_PATTERN.test(options.id)) {
-    throw new ImportError(`invalid id "${options.id}": use lowercase a-z, 0-9 and single dashes`);
+  if (options.id !== undefined && !isValidId(options.id)) {
+    throw new ImportError(`invalid id "${options.id}": use lowercase a-z, 0-9 and single dashes, at most ${MAX_ID_LENGTH} characters`);
   }
   if (options.date !== undefined && !isValidDate(options.date)) throw new ImportError(`invalid date "${options.date}": use YYYY-MM-DD`);
   const removed: Removal[] = [];
