@@ -28,3 +28,38 @@ for (const c of importCases()) {
   for (const l of r.lost) console.log(`    lost: ${l.slice(0, 80)}`);
 }
 console.log(`all                      ${String(speaker).padStart(13)}  ${String(attributed).padStart(11)}  ${`${((attributed / speaker) * 100).toFixed(1)}%`.padStart(7)}`);
+
+// The five seed raw interviews (../shared/corpus, already curated in data/): not "never seen", printed for
+// reference only. Narrative articles attribute quotes inline, which the importer does not attempt.
+const SEED_DIR = process.env.SEED_CORPUS_DIR ?? new URL('../../../shared/corpus/', import.meta.url).pathname;
+const seeds: Array<{ raw: string; id: string; speakers: string[] }> = [
+  { raw: '000_f50fb78f14ebafab.txt', id: 'sun-qi-aliyun-mvp', speakers: ['孙琦'] },
+  { raw: '001_bfdb54a4a4a57fd9.txt', id: 'a-plan-infra-startups', speakers: [] },
+  { raw: '002_e6059dcab21025c8.txt', id: 'meixin-topology-yile', speakers: ['一乐'] },
+  { raw: '003_dce0cf89064abfde.txt', id: 'qi-jun-investor', speakers: ['Qi Jun'] },
+  { raw: '004_fcb4faf5c7eeb353.txt', id: 'zstack-productized-cloud', speakers: [] },
+];
+const { existsSync, readFileSync } = await import('node:fs');
+const { importRawText } = await import('../src/core/corpus/import.ts');
+const { parseInterview } = await import('../src/core/corpus/format.ts');
+const { INTERVIEWS_DIR } = await import('../src/core/corpus/load.ts');
+if (existsSync(SEED_DIR)) {
+  console.log('\nseed interviews (already curated; reference only)   speaker chars  attributed  share');
+  for (const seed of seeds) {
+    const draft = importRawText(readFileSync(`${SEED_DIR}/${seed.raw}`, 'utf8'), { speakers: seed.speakers, sourceName: seed.id }).interview;
+    const curated = parseInterview(readFileSync(`${INTERVIEWS_DIR}/${seed.id}.md`, 'utf8'));
+    const name = (iv: typeof curated, id: string | null): string | null => (id === null ? null : iv.speakers.find((s) => s.id === id)!.name);
+    const got = new Map(draft.body.flatMap((b) => (b.type === 'paragraph' ? [[b.text, name(draft, b.speakerId)] as const] : [])));
+    let total = 0;
+    let right = 0;
+    for (const b of curated.body) {
+      if (b.type !== 'paragraph' || b.speakerId === null) continue;
+      const n = [...b.text].length;
+      total += n;
+      const who = got.get(b.text);
+      const curatedName = name(curated, b.speakerId);
+      if (who !== undefined && who !== null && (who === curatedName || curated.speakers.find((s) => s.id === b.speakerId)!.aliases.includes(who))) right += n;
+    }
+    console.log(`  ${seed.id.padEnd(50)} ${String(total).padStart(13)}  ${String(right).padStart(10)}  ${total ? ((right / total) * 100).toFixed(1) : '-'}%`);
+  }
+}

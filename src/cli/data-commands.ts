@@ -113,7 +113,11 @@ export function importCommand(args: string[], io: CliIo, parse: Parse, dataDir: 
     io.stdout(draft.markdown.replace(/\n$/, ''));
   } else {
     if (existsSync(target) && !values.force) throw new UsageError(`${target} already exists: use --force to overwrite it (nothing written)`);
-    writeFileAtomic(target, draft.markdown);
+    try {
+      writeFileAtomic(target, draft.markdown);
+    } catch (error) {
+      throw new UsageError(`cannot write ${target} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): nothing written`);
+    }
     io.stderr(`zhenyan: draft written to ${target}`);
   }
   io.stderr('zhenyan: still to check by hand:');
