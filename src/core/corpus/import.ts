@@ -546,6 +546,7 @@ export function importRawText(raw: string, options: ImportOptions = {}): ImportR
   const checklist: string[] = [];
   if (titleFallback) checklist.push(`title: no title found; "${finalTitle}" is the file name: copy the original title verbatim`);
   if (options.id === undefined) checklist.push(`id: "${id}" was derived; rename it (and the file) if a clearer one fits`);
+  if (meta.author !== undefined) checklist.push(`author: the raw front matter names "${meta.author}": the speaker (then import with --speaker) or the editor?`);
   if (publication === null) checklist.push('publication: where it was published (only if known)');
   if (date === null) checklist.push('date: YYYY-MM-DD (only if the text gives it)');
   if (interview.url === null) checklist.push('url: the original link (only if known; never invent one)');
