@@ -277,7 +277,8 @@ export function importRawText(raw: string, options: ImportOptions = {}): ImportR
         // Not YAML after all: the lines are removed as front matter all the same, and listed.
       }
       for (const line of rawLines.slice(firstContent, end + 1)) remove('front matter', line);
-      rawLines = [...rawLines.slice(0, firstContent).map(() => ''), ...rawLines.slice(firstContent, end + 1).map(() => ''), ...rawLines.slice(end + 1)];
+      // Blank the block rather than cut it, so line numbers keep matching the raw file.
+      rawLines = rawLines.map((l, i) => (i <= end ? '' : l));
     }
   }
 
