@@ -38,12 +38,14 @@ const logger = createLogger({
 });
 logger.info({ pid: process.pid, config: describeConfig(config) }, 'starting');
 
-const loaded = loadLibrary({ indexCacheDir: config.indexCacheDir });
+// A cache that cannot be read or written is not fatal (the index is built in memory): logged, ignored.
+const libraryOptions = { indexCacheDir: config.indexCacheDir, onCacheProblem: (message: string) => logger.warn({ indexCacheDir: config.indexCacheDir }, message) };
+const loaded = loadLibrary(libraryOptions);
 // A bad data file is skipped, not fatal: log it the way `cli check` prints it.
 for (const problem of loaded.problems) logger.error({ file: problem.file, line: problem.line }, `${formatProblem(problem)} (file skipped)`);
 logger.info({ interviews: loaded.interviews.length, passages: loaded.passages.length, tips: loaded.tipIds.length, skipped: loaded.problems.length, ...loaded.stats, nodejieba: nodejiebaBuild() }, 'index ready');
 // SIGHUP re-reads data/ and swaps the new library in (see bot/library-holder.ts); services read through the view.
-const holder = new LibraryHolder(loaded, { libraryOptions: { indexCacheDir: config.indexCacheDir }, logger });
+const holder = new LibraryHolder(loaded, { libraryOptions, logger });
 process.on('SIGHUP', () => void holder.reload());
 const library = holder.view;
 

@@ -22,7 +22,7 @@ const USAGE = `usage: npm run --silent cli -- <command>
   search --stdin --json            one query per input line, one JSON object per output line
   sources [--json]                 the interviews, their speakers and passage counts
   passages --json                  every indexed passage as JSON Lines
-  tip [--date YYYY-MM-DD] [--channel ID] [--json]
+  tip [--date YYYY-MM-DD] [--timezone ZONE] [--channel ID] [--json]
   import <raw-file> [--id ID] [--speaker NAME]... [--title T] [--date YYYY-MM-DD] [--out PATH|-] [--force]
                                    a draft data file for a person to review (default data/interviews/<id>.md)
   check [--data-dir DIR]           validate every data file: file:line: message, exit 1 if any problem`;
