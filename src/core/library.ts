@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA_DIR, loadCorpus } from './corpus/load.ts';
+import { DATA_DIR, readCorpus, type CorpusProblem } from './corpus/load.ts';
 import { buildPassages } from './corpus/passages.ts';
 import type { Interview, Passage } from './corpus/types.ts';
 import { QuoteIndex } from './search/engine.ts';
@@ -47,6 +47,11 @@ export interface Library {
   index: QuoteIndex;
   /** Ids of the passages that are daily tips, in passage order (see `tips/select.ts`). */
   tipIds: string[];
+  /**
+   * Data files that were skipped because they are invalid, one problem each (`file:line: message` with
+   * `formatProblem`). The rest of the corpus is served; callers log these. Empty when all files are valid.
+   */
+  problems: CorpusProblem[];
   /** How the index was obtained and how long each step took, for logs and benchmarks. */
   stats: { indexSource: 'built' | 'cache'; corpusMs: number; tokenizerMs: number; indexMs: number };
 }
@@ -56,11 +61,16 @@ function speakerWords(interviews: Interview[]): string[] {
   return interviews.flatMap((interview) => interview.speakers.flatMap((s) => [s.name, ...s.aliases]));
 }
 
-/** Loads the corpus, builds or loads the index. Synchronous: call it before connecting to Discord. */
+/**
+ * Loads the corpus, builds or loads the index. Synchronous: call it before connecting to Discord (see
+ * `bot/library-holder.ts` for a reload while running). An invalid data file is skipped and reported in
+ * `problems`, never fatal.
+ */
 export function loadLibrary(options: LibraryOptions = {}): Library {
   const dataDir = options.dataDir ?? DATA_DIR;
   let started = performance.now();
-  const interviews = options.interviews ?? loadCorpus(join(dataDir, 'interviews'));
+  const read = options.interviews ? { interviews: options.interviews, problems: [] } : readCorpus(join(dataDir, 'interviews'));
+  const { interviews, problems } = read;
   const passages = buildPassages(interviews);
   const corpusMs = performance.now() - started;
 
@@ -92,7 +102,7 @@ export function loadLibrary(options: LibraryOptions = {}): Library {
     if (cacheFile && options.indexCacheDir) writeCache(index, options.indexCacheDir, cacheFile, options.onCacheProblem);
   }
   const tipIds = selectTips(passages, { curation: readTipCuration(join(dataDir, 'tips.yaml')) });
-  return { interviews, passages, tokenizer, index, tipIds, stats: { indexSource, corpusMs, tokenizerMs, indexMs: performance.now() - started } };
+  return { interviews, passages, tokenizer, index, tipIds, problems, stats: { indexSource, corpusMs, tokenizerMs, indexMs: performance.now() - started } };
 }
 
 /** A hash of everything the serialized index depends on. */
