@@ -62,7 +62,7 @@ async function set(context: CommandContext): Promise<void> {
   }
 
   const role = context.options.role('role');
-  const { subscription } = daily.subscribe({
+  const { subscription } = await daily.subscribe({
     guildId: context.guildId!,
     channelId: channel.id,
     time: timeText.trim(),
@@ -79,7 +79,7 @@ async function off(context: CommandContext): Promise<void> {
   const { locale, services } = context;
   if (!hasManageServer(context)) return context.reply({ content: t(messages.needManageServer, locale), ephemeral: true });
   const channelId = context.options.channel('channel')?.id ?? context.channelId;
-  const removed = channelId ? services.daily!.unsubscribe(context.guildId!, channelId) : 0;
+  const removed = channelId ? await services.daily!.unsubscribe(context.guildId!, channelId) : 0;
   return context.reply({ content: messages.unsubscribed[locale](removed), ephemeral: true });
 }
 
@@ -97,7 +97,7 @@ function statusField(entry: SubscriptionStatus, locale: Locale): { name: string;
 
 async function status(context: CommandContext): Promise<void> {
   const { locale, services } = context;
-  const entries = services.daily!.status(context.guildId!);
+  const entries = await services.daily!.status(context.guildId!);
   if (entries.length === 0) return context.reply({ content: t(messages.noSubscriptions, locale), ephemeral: true });
   return context.reply({
     ephemeral: true,
@@ -107,9 +107,9 @@ async function status(context: CommandContext): Promise<void> {
 
 async function preview(context: CommandContext): Promise<void> {
   const { locale, services } = context;
-  const { tip } = services.daily!.tipFor(context.channelId, services.now());
+  const { tip } = await services.daily!.tipFor(context.channelId, services.now());
   if (!tip) return context.reply({ content: t(messages.noTips, locale), ephemeral: true });
-  const role = context.channelId ? (services.daily!.subscription(context.channelId)?.mentionRoleId ?? null) : null;
+  const role = context.channelId ? ((await services.daily!.subscription(context.channelId))?.mentionRoleId ?? null) : null;
   // The preview shows the role mention as text; ephemeral replies never ping.
   const { mentionRoleIds: _ignored, ...payload } = dailyPostPayload(tip, locale, role);
   return context.reply({ ...payload, ephemeral: true });

@@ -26,7 +26,7 @@ export interface BuildServicesOptions {
 }
 
 /** Builds the shared services and the router over them. */
-export function buildServices(options: BuildServicesOptions): { services: Services; router: InteractionRouter; close: () => void } {
+export function buildServices(options: BuildServicesOptions): { services: Services; router: InteractionRouter; close: () => Promise<void> } {
   const services: Services = {
     library: options.library,
     paging: new PagingStore(),
@@ -37,5 +37,5 @@ export function buildServices(options: BuildServicesOptions): { services: Servic
   };
   const limiter = options.consoleMode ? null : new RateLimiter(options.rateLimit);
   const router = new InteractionRouter(options.commands ?? COMMANDS, services, limiter);
-  return { services, router, close: () => options.daily?.close() };
+  return { services, router, close: async () => options.daily?.close() };
 }

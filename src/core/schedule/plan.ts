@@ -105,6 +105,15 @@ export function occurrenceAfter(schedule: Schedule, localDate: string, now: Date
 }
 
 /**
+ * Whether the occurrence of `localDate` is superseded at `now`: a later occurrence (at or after
+ * `activeFrom`) is already due, so this one is no longer the one to post or to record as missed.
+ */
+export function isSuperseded(schedule: Schedule, localDate: string, now: Date): boolean {
+  const latest = previousRunAt(now, schedule.time, schedule.timeZone);
+  return latest.localDate > localDate && latest.at.getTime() >= schedule.activeFrom.getTime();
+}
+
+/**
  * Decides what to do with the occurrence of `localDate` (due at `dueAt`), given its posts-log row (null
  * when none exists yet), at `now`. Pure.
  */

@@ -31,7 +31,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Claim, DailyStore, Outcome } from '../store/subscriptions.ts';
-import { afterTransientFailure, decide, nextWake, occurrenceAfter, occurrenceOn, type Occurrence } from './plan.ts';
+import { afterTransientFailure, decide, isSuperseded, nextWake, occurrenceAfter, occurrenceOn, type Occurrence } from './plan.ts';
 
 /** A pino-compatible logger (a pino `Logger` fits). Objects first, message second. */
 export interface SchedulerLogger {
@@ -392,20 +392,36 @@ export class DailyScheduler {
   private async runOnce(): Promise<RunSummary> {
     const summary: RunSummary = { at: this.clock.now(), posted: [], failed: [], skipped: [], upToDate: 0 };
     let firstError: unknown = null;
-    const worker = async (): Promise<void> => {
-      while (!this.stopped) {
-        let claims: Claim[];
+    // A pool of `concurrency` handlers fed by claims for exactly the free slots: an idle run is one
+    // claim transaction, and a busy one never holds more leases than it is sending.
+    const running = new Set<Promise<void>>();
+    let exhausted = false;
+    while (!this.stopped) {
+      const free = this.concurrency - running.size;
+      if (!exhausted && free > 0) {
+        let claims: Claim[] = [];
         try {
-          claims = await this.store.claimDue({ now: this.clock.now(), owner: this.owner, leaseMs: this.leaseMs, limit: 1 });
+          claims = await this.store.claimDue({ now: this.clock.now(), owner: this.owner, leaseMs: this.leaseMs, limit: free });
         } catch (error) {
           firstError ??= error;
-          return;
+          exhausted = true;
         }
-        if (claims.length === 0) return;
-        for (const claim of claims) await this.handle(claim, summary);
+        // Only an empty claim ends the run: a handled claim may have advanced to an occurrence due now.
+        if (claims.length === 0) exhausted = true;
+        for (const claim of claims) {
+          const task: Promise<void> = this.handle(claim, summary).finally(() => running.delete(task));
+          running.add(task);
+        }
+        if (!exhausted && claims.length === free) continue;
       }
-    };
-    await Promise.all(Array.from({ length: this.concurrency }, () => worker()));
+      if (!exhausted && running.size < this.concurrency && running.size > 0) {
+        await Promise.race(running);
+        continue;
+      }
+      if (running.size === 0) break;
+      await Promise.race(running);
+    }
+    await Promise.all(running);
     if (firstError !== null && summary.posted.length + summary.failed.length + summary.skipped.length + summary.upToDate === 0) throw firstError;
     if (firstError !== null) this.logger.error({ err: firstError }, 'daily run: a claim failed; the rest is retried at the next wake-up');
     await this.arm(firstError !== null);
@@ -457,6 +473,12 @@ export class DailyScheduler {
         this.logger.debug(base, 'daily tip skipped: guild not owned by this shard');
         return;
       }
+      if (claim.post === null && isSuperseded(sub, localDate, this.clock.now())) {
+        // Down for longer than a day: only the latest missed occurrence counts (recorded or posted next).
+        await finish({ kind: 'done', next });
+        summary.upToDate += 1;
+        return;
+      }
       const decision = decide(occurrence, claim.post, this.clock.now(), { graceMs: this.graceMs, nonceWindowMs: this.nonceWindowMs });
       switch (decision.kind) {
         case 'done':
@@ -484,9 +506,9 @@ export class DailyScheduler {
           return;
       }
     } catch (error) {
-      // Storage failed: the claim's lease expires and whoever claims it next continues (same nonce).
-      this.report(summary, { ...base, outcome: 'failed', reason: `storage error: ${errorText(error)}` });
-      this.logger.error({ ...base, err: error }, 'daily tip: storage error; the claim is retried when its lease expires');
+      // Storage failed (or pickTip threw): the lease expires and whoever claims it next continues (same nonce).
+      this.report(summary, { ...base, outcome: 'failed', reason: `could not handle the claim: ${errorText(error)}` });
+      this.logger.error({ ...base, err: error }, 'daily tip: could not handle the claim; it is retried when its lease expires');
     }
   }
 
