@@ -34,7 +34,7 @@ export interface Config {
    * `postgres://user:password@host:5432/db`: the PostgreSQL store shared by every process of the bot.
    * Holds a password: never log it (see {@link describeConfig}).
    */
-  databaseUrl: string | undefined;
+  databaseUrl?: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Time zone offered by default to `/daily set`. */
   defaultTimeZone: string;
