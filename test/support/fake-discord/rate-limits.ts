@@ -56,3 +56,26 @@ export function routeRateLimitHeaders(r: RecordedRequest): Record<string, string
     'x-ratelimit-reset-after': '1.000',
   };
 }
+
+/**
+ * Discord's global limit (`globalRequestsPerSecond`): counts this request in a one-second sliding window
+ * and returns a global 429 (`retry_after` until a slot frees) when the window is full. Interaction
+ * callbacks and webhooks are exempt, as on Discord.
+ */
+export function enforceGlobalLimit(s: FakeDiscordState, r: RecordedRequest): FakeResponse | undefined {
+  const limit = s.opts.globalRequestsPerSecond;
+  if (!Number.isFinite(limit) || r.path.startsWith('/interactions/') || r.path.startsWith('/webhooks/')) return undefined;
+  const now = Date.now();
+  while (s.globalWindow.length > 0 && now - s.globalWindow[0]! >= 1000) s.globalWindow.shift();
+  if (s.globalWindow.length < limit) {
+    s.globalWindow.push(now);
+    return undefined;
+  }
+  s.globalRateLimited += 1;
+  const retryAfter = Math.max(1, 1000 - (now - s.globalWindow[0]!)) / 1000;
+  return {
+    status: 429,
+    headers: { 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+    body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
+  };
+}
