@@ -767,3 +767,140 @@ describe.each(STORE_KINDS)('DailyScheduler on $name', (kind) => {
     });
   });
 });
+
+// ------------------------------------------------------------------------------------------ crash simulation
+
+describe.each(STORE_KINDS)('crash simulation: several processes on one $name store, random SIGKILLs', (kind) => {
+  const channels: SubscriptionInput[] = [
+    sub({ channelId: 'sh', guildId: 'g1', time: '09:00', timeZone: 'Asia/Shanghai' }),
+    sub({ channelId: 'ny', guildId: 'g2', time: '02:30', timeZone: 'America/New_York' }),
+    sub({ channelId: 'ny2', guildId: 'g2', time: '01:30', timeZone: 'America/New_York' }),
+    sub({ channelId: 'ldn', guildId: 'g3', time: '01:30', timeZone: 'Europe/London' }),
+    sub({ channelId: 'in', guildId: 'g4', time: '00:00', timeZone: 'Asia/Kolkata' }),
+    sub({ channelId: 'utc', guildId: 'g5', time: '23:59', timeZone: 'UTC' }),
+    sub({ channelId: 'sh2', guildId: 'g1', time: '09:00', timeZone: 'Asia/Shanghai' }),
+  ];
+  const seeds = kind.name === 'sqlite' ? [1, 2, 3, 4, 5, 6] : [1, 2, 3];
+  const totals = { killAfterSend: 0, killBeforeSend: 0, idleKills: 0, lostReplies: 0, takeovers: 0, lookups: 0, restarts: 0 };
+  const envs: Env[] = [];
+  afterEach(async () => {
+    for (const e of envs.splice(0)) await e.close();
+  });
+
+  it.each(seeds)('seed %i: 3 processes, 6 simulated days across a DST change', async (seed) => {
+    const { mulberry32 } = await import('../src/core/tips/order.ts');
+    const random = mulberry32(seed * 7919 + (kind.name === 'sqlite' ? 0 : 17));
+    const start = seed % 2 === 0 ? '2026-03-05T12:00:00Z' : '2026-10-29T12:00:00Z';
+    const e = await new Env(kind, start).init();
+    envs.push(e);
+    for (const c of channels) await e.store.upsertSubscription(c);
+    const end = e.clock.t + 6 * DAY;
+
+    /** Per process: how many more calls until it is killed during a post, and how. */
+    const killPlan = new Map<number, { calls: number; how: 'kill-before-send' | 'kill-after-send' }>();
+    e.discord.decide = (request) => {
+      const caller = e.discord.calls[e.discord.calls.length - 1]!.process;
+      const plan = killPlan.get(caller);
+      if (plan && plan.calls === 0) {
+        killPlan.delete(caller);
+        if (plan.how === 'kill-after-send') totals.killAfterSend += 1;
+        else totals.killBeforeSend += 1;
+        return plan.how;
+      }
+      if (plan) plan.calls -= 1;
+      if (request.attempt > 1) totals.takeovers += 1;
+      const r = random();
+      if (r < 0.06) return 'transient';
+      if (r < 0.12) {
+        totals.lostReplies += 1;
+        return 'transient-after-send';
+      }
+      if (r < 0.14) return 'throw';
+      return 'deliver';
+    };
+
+    const live: Array<{ proc: Proc; dieAt: number }> = [];
+    const spawnOne = async (): Promise<void> => {
+      totals.restarts += 1;
+      const proc = e.spawn({ heartbeatMs: 15 * MIN }, await e.openStore());
+      if (random() < 0.5) killPlan.set(proc.id, { calls: Math.floor(random() * 6), how: random() < 0.5 ? 'kill-before-send' : 'kill-after-send' });
+      live.push({ proc, dieAt: e.clock.t + Math.floor(random() * 1.5 * DAY) });
+      void proc.scheduler.start();
+    };
+    for (let i = 0; i < 3; i += 1) await spawnOne();
+    const restartAt: number[] = [];
+
+    while (e.clock.t < end) {
+      const nextDeath = Math.min(...live.map((l) => l.dieAt), ...restartAt, end);
+      await runAll(e, live.map((l) => l.proc), nextDeath);
+      for (const l of [...live]) {
+        if (l.proc.dead || l.dieAt <= e.clock.t) {
+          if (!l.proc.dead) totals.idleKills += 1;
+          die(l.proc);
+          live.splice(live.indexOf(l), 1);
+          // Restarted after up to 2 hours (within the 6 h grace window).
+          restartAt.push(e.clock.t + Math.floor(random() * 2 * HOUR));
+        }
+      }
+      for (const at of [...restartAt]) {
+        if (at <= e.clock.t) {
+          restartAt.splice(restartAt.indexOf(at), 1);
+          await spawnOne();
+        }
+      }
+      if (live.length === 0 && restartAt.length > 0) e.clock.t = Math.max(e.clock.t, Math.min(...restartAt));
+    }
+    // Every process is killed; one clean process finishes what is left (retries, expired leases).
+    for (const l of live) die(l.proc);
+    killPlan.clear();
+    e.discord.decide = () => 'deliver';
+    const last = e.spawn({}, await e.openStore());
+    void last.scheduler.start();
+    await settle(last);
+    await runAll(e, [last], e.clock.t + 8 * HOUR);
+    last.scheduler.stop();
+    totals.lookups += e.discord.lookups;
+
+    // 1. Exactly one message per channel and local date; every call for a date used one nonce and one tip.
+    const perKey = new Map<string, number>();
+    for (const m of e.discord.messages) perKey.set(`${m.channelId}|${m.localDate}`, (perKey.get(`${m.channelId}|${m.localDate}`) ?? 0) + 1);
+    expect([...perKey.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    for (const call of e.discord.calls) {
+      expect(call.nonce).toBe(postNonce(call.channelId, call.localDate));
+      expect(call.tipId).toBe(tipForDay(TIPS, call.channelId, call.localDate)?.tipId);
+    }
+    // 2. Nothing due was skipped, and 3. the store agrees with Discord.
+    const { addDays, localDate } = await import('../src/core/schedule/time.ts');
+    const rows = await e.store.allPosts();
+    for (const c of channels) {
+      let date = localDate(new Date(Date.parse(start) + DAY), c.timeZone);
+      const lastDate = localDate(new Date(end - DAY), c.timeZone);
+      while (date <= lastDate) {
+        const row = rows.find((r) => r.channelId === c.channelId && r.localDate === date);
+        const messages = e.discord.messages.filter((m) => m.channelId === c.channelId && m.localDate === date);
+        expect({ channel: c.channelId, date, messages: messages.length, status: row?.status, messageId: row?.messageId }).toEqual({
+          channel: c.channelId,
+          date,
+          messages: 1,
+          status: 'sent',
+          messageId: messages[0]?.id,
+        });
+        date = addDays(date, 1);
+      }
+    }
+    for (const m of e.discord.messages) {
+      expect(rows.find((r) => r.channelId === m.channelId && r.localDate === m.localDate)?.messageId).toBe(m.id);
+    }
+    expect(rows.filter((r) => r.status === 'pending')).toEqual([]);
+  });
+
+  it('the simulation exercised kills before and after the POST, lost replies, takeovers and nonce look-ups', () => {
+    console.info(`crash simulation totals (${kind.name})`, totals);
+    expect(totals.killBeforeSend).toBeGreaterThan(1);
+    expect(totals.killAfterSend).toBeGreaterThan(1);
+    expect(totals.idleKills).toBeGreaterThan(1);
+    expect(totals.lostReplies).toBeGreaterThan(1);
+    expect(totals.takeovers).toBeGreaterThan(3);
+    expect(totals.lookups).toBeGreaterThan(0);
+  });
+});

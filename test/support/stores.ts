@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { openPostgresStore } from '../../src/core/store/postgres.ts';
-import { openSqliteStore } from '../../src/core/store/sqlite.ts';
+import { openSqliteStoreQueued } from '../../src/core/store/sqlite.ts';
 import type { DailyStore } from '../../src/core/store/subscriptions.ts';
 
 /** Opens stores of one adapter. A "location" lets several stores (processes) share one database. */
@@ -35,7 +35,7 @@ export const sqliteKind: StoreKind = {
     return join(dir, 'zhenyan.db');
   },
   async open(location, options = {}) {
-    return openSqliteStore(location, options);
+    return openSqliteStoreQueued(location, options);
   },
   env(location) {
     return { DATABASE_PATH: location };

@@ -4,7 +4,7 @@
  */
 import type { Db } from './database.ts';
 import { openPostgresStore } from './postgres.ts';
-import { openSqliteStore } from './sqlite.ts';
+import { openSqliteStoreQueued } from './sqlite.ts';
 import type { DailyStore } from './subscriptions.ts';
 
 /** Where the store lives. */
@@ -20,7 +20,7 @@ export interface StoreLocation {
  * URL is malformed, the server unreachable, or the file unopenable.
  */
 export async function openStore(location: StoreLocation, options: { now?: () => Date; database?: Db } = {}): Promise<DailyStore> {
-  if (options.database) return openSqliteStore(options.database, { now: options.now });
+  if (options.database) return openSqliteStoreQueued(options.database, { now: options.now });
   if (location.databaseUrl) return openPostgresStore(location.databaseUrl, { now: options.now });
-  return openSqliteStore(location.databasePath, { now: options.now });
+  return openSqliteStoreQueued(location.databasePath, { now: options.now });
 }

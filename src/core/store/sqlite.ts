@@ -62,11 +62,19 @@ export class SqliteDriver implements SqlDriver {
     return entry;
   }
 
-  /** Runs `task` after every earlier operation of this connection has finished. */
-  private serial<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` alone among this process's SQLite operations (e.g. opening and migrating another
+   * connection while a transaction of this process is in flight would wait on the lock forever).
+   */
+  static exclusive<T>(task: () => T | Promise<T>): Promise<T> {
     const result = SqliteDriver.queue.then(task, task);
     SqliteDriver.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** Runs `task` after every earlier SQLite operation of this process has finished. */
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    return SqliteDriver.exclusive(task);
   }
 
   write<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -100,7 +108,8 @@ export class SqliteDriver implements SqlDriver {
 
 /**
  * Opens (creating and migrating) the SQLite store at `path` (`:memory:` for a private one), or wraps an
- * already open database (tests inject storage faults that way).
+ * already open database (tests inject storage faults that way). Synchronous: when this process may have
+ * another SQLite transaction in flight, use {@link openSqliteStoreQueued}.
  *
  * @throws StorageError when the file cannot be opened or migrated
  */
@@ -110,4 +119,12 @@ export function openSqliteStore(
 ): SqlDailyStore {
   const db = typeof source === 'string' ? openDatabase(source, options.database) : source;
   return new SqlDailyStore(new SqliteDriver(db), options);
+}
+
+/** {@link openSqliteStore} run in this process's SQLite queue (safe while other connections are busy). */
+export function openSqliteStoreQueued(
+  source: string | Db,
+  options: DailyStoreOptions & { database?: OpenDatabaseOptions } = {},
+): Promise<SqlDailyStore> {
+  return SqliteDriver.exclusive(() => openSqliteStore(source, options));
 }
