@@ -66,6 +66,8 @@ export function createDiscordClient(options: DiscordClientOptions = {}): Client 
     rest: {
       ...(options.apiUrl ? { api: options.apiUrl } : {}),
       retries: options.retries ?? 3,
+      // The process id in the User-Agent tells a proxy (or the fake Discord in tests) which process sent a request.
+      userAgentAppendix: `Node.js ${process.version} pid/${process.pid}`,
       ...(options.restTimeoutMs ? { timeout: options.restTimeoutMs } : {}),
     },
     ...(options.shards ? { shards: options.shards, shardCount: options.shardCount } : {}),

@@ -126,7 +126,7 @@ export interface DailySchedulerOptions {
   maxConsecutiveFailures?: number;
   /** First retry delay after a transient failure, in ms; doubles per attempt, at most 1 hour. Default 5 minutes. */
   retryDelayMs?: number;
-  /** A post still unresolved after this many ms is a transient failure (0: never). Keep it under `leaseMs`. Default 30 s. */
+  /** A post still unresolved after this many ms is a transient failure (0: never). Keep it under `leaseMs`. Default: 30 s or half the lease, whichever is less. */
   postTimeoutMs?: number;
   /** Wake-up at least this often, in ms, even if nothing is due (0: never). Default 5 minutes. */
   heartbeatMs?: number;
@@ -270,14 +270,14 @@ export class DailyScheduler {
     }
     this.maxConsecutiveFailures = maxFailures;
     this.retryDelayMs = Math.max(1000, ms(options.retryDelayMs, 5 * MINUTE, 'retryDelayMs'));
-    this.postTimeoutMs = ms(options.postTimeoutMs, 30_000, 'postTimeoutMs');
+    this.leaseMs = Math.max(1, ms(options.leaseMs, MINUTE, 'leaseMs'));
+    this.postTimeoutMs = ms(options.postTimeoutMs, Math.min(30_000, Math.floor(this.leaseMs / 2)), 'postTimeoutMs');
     this.heartbeatMs = ms(options.heartbeatMs, 5 * MINUTE, 'heartbeatMs');
     this.maxTimerDelayMs = Math.max(1, Math.min(MAX_TIMEOUT, ms(options.maxTimerDelayMs, MAX_TIMEOUT, 'maxTimerDelayMs')));
     this.errorRetryMs = Math.max(1, ms(options.errorRetryMs, MINUTE, 'errorRetryMs'));
     const concurrency = options.concurrency ?? 16;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`zhenyan: scheduler option concurrency must be an integer >= 1`);
     this.concurrency = concurrency;
-    this.leaseMs = Math.max(1, ms(options.leaseMs, MINUTE, 'leaseMs'));
     this.nonceWindowMs = ms(options.nonceWindowMs, 2 * MINUTE, 'nonceWindowMs');
   }
 
