@@ -13,6 +13,7 @@ import { runConsoleLine } from './bot/console.ts';
 import { startBot } from './bot/start.ts';
 import { StorageError } from './core/store/database.ts';
 import { buildServices } from './bot/services.ts';
+import { COMMANDS } from '../commands/index.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -51,7 +52,7 @@ if (consoleMode) {
       ].join('\n'),
     );
   }
-  const services = buildServices({ library, logger, config, consoleMode: true });
+  const services = buildServices({ library, logger, config, consoleMode: true, commands: COMMANDS });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim().length === 0) continue;
@@ -60,7 +61,7 @@ if (consoleMode) {
   await services.close();
 } else {
   try {
-    await startBot({ library, logger, config });
+    await startBot({ library, logger, config, commands: COMMANDS });
   } catch (error) {
     // A bad DATABASE_URL, an unreachable server, an unopenable file: one line, no secret, non-zero exit.
     if (error instanceof StorageError) {
