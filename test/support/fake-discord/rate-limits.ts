@@ -58,15 +58,16 @@ export function routeRateLimitHeaders(r: RecordedRequest): Record<string, string
 }
 
 /**
- * Discord's global limit (`globalRequestsPerSecond`): counts this request in a one-second sliding window
- * and returns a global 429 (`retry_after` until a slot frees) when the window is full. Interaction
+ * Discord's global limit (`globalRequestsPerSecond`): at most that many requests in each one-second
+ * window (a window opens with the first request after the previous one closed, the model discord.js's
+ * own limiter assumes); beyond it a global 429 with `retry_after` until the window closes. Interaction
  * callbacks and webhooks are exempt, as on Discord.
  */
 export function enforceGlobalLimit(s: FakeDiscordState, r: RecordedRequest): FakeResponse | undefined {
   const limit = s.opts.globalRequestsPerSecond;
   if (!Number.isFinite(limit) || r.path.startsWith('/interactions/') || r.path.startsWith('/webhooks/')) return undefined;
   const now = Date.now();
-  while (s.globalWindow.length > 0 && now - s.globalWindow[0]! >= 1000) s.globalWindow.shift();
+  if (s.globalWindow.length === 0 || now - s.globalWindow[0]! >= 1000) s.globalWindow.length = 0;
   if (s.globalWindow.length < limit) {
     s.globalWindow.push(now);
     return undefined;

@@ -52,7 +52,7 @@ export class FakeDiscordState {
   heartbeatsAcked = 0;
 
   readonly opts: Required<Pick<FakeDiscordOptions, 'heartbeatIntervalMs' | 'validate' | 'nonceWindowMs' | 'globalRequestsPerSecond' | 'restLatencyMs'>>;
-  /** Start times (ms) of the REST requests counted against the global limit in the last second. */
+  /** Times (ms) of the REST requests counted in the current one-second global window. */
   readonly globalWindow: number[] = [];
   /** How many requests the global limit refused (429). */
   globalRateLimited = 0;
