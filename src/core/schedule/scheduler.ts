@@ -242,6 +242,8 @@ export class DailyScheduler {
   private readonly active = new Set<Promise<unknown>>();
   private readonly timeouts = new Set<TimerHandle>();
   private armSeq = 0;
+  private current: Promise<RunSummary> | null = null;
+  private rerun = false;
 
   /** @param options dependencies and options, see {@link DailySchedulerOptions} */
   constructor(options: DailySchedulerOptions) {
@@ -357,13 +359,23 @@ export class DailyScheduler {
 
   /**
    * One run: claims and handles due occurrences until none is left (`concurrency` at a time), then
-   * re-arms the timer when started. Overlapping runs are safe (claims are exclusive).
+   * re-arms the timer when started. A call during a run joins it (the run looks for due work once more
+   * before it ends). Runs of several processes never overlap on a claim (claims are exclusive).
    *
    * @throws StorageError when the store cannot be read at all (per-post storage errors are reported in
    * the summary instead)
    */
   async runDue(): Promise<RunSummary> {
-    const run = this.runOnce();
+    // One run at a time per process: a request during a run makes that run look again before it ends
+    // (so a burst of /daily set calls during a big posting minute does not multiply the posts in flight).
+    if (this.current) {
+      this.rerun = true;
+      return this.current;
+    }
+    const run = this.runOnce().finally(() => {
+      this.current = null;
+    });
+    this.current = run;
     this.track(run);
     return run;
   }
@@ -418,7 +430,12 @@ export class DailyScheduler {
         await Promise.race(running);
         continue;
       }
-      if (running.size === 0) break;
+      if (running.size === 0) {
+        if (!this.rerun) break;
+        this.rerun = false;
+        exhausted = false;
+        continue;
+      }
       await Promise.race(running);
     }
     await Promise.all(running);
