@@ -15,10 +15,9 @@ import { localDate, nextRunAt } from '../core/schedule/time.ts';
 import type { DailyStore, PostRecord, Subscription, SubscriptionInput } from '../core/store/subscriptions.ts';
 import { dailyTip, type DailyTip } from '../core/tips/daily.ts';
 import type { Logger } from '../logger.ts';
-import { toDiscordPayload } from './discord.ts';
+import { toDiscordPayload, type ReplyPayload } from './payload.ts';
 import { messages, toLocale, type Locale } from './i18n.ts';
 import { quoteEmbed } from './render.ts';
-import type { ReplyPayload } from './types.ts';
 
 /** One subscription as `/daily status` shows it. */
 export interface SubscriptionStatus {
