@@ -3,7 +3,7 @@
  * through discord.js's REST client (rate-limit handling included) to the fake Discord. Prints one JSON line
  * on SIGTERM after a graceful shutdown: posts, max lateness, worst event-loop stall.
  *
- * Env: STORE=sqlite:<path> | postgres:<url>#<schema>, API_URL, TOKEN, CONCURRENCY (default 16).
+ * Env: STORE=sqlite:<path> | postgres:<url>#<schema>, API_URL, TOKEN, CONCURRENCY (default 16), GLOBAL_RPS (default 50).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { REST, Routes } from 'discord.js';
@@ -18,7 +18,8 @@ const store = spec.startsWith('postgres:')
   : await openSqliteStoreQueued(spec.slice('sqlite:'.length));
 // Measured from here: module loading and the store's connection are start-up, not the scheduler.
 stall.enable();
-const rest = new REST({ api: process.env.API_URL, timeout: 30_000, retries: 3 }).setToken(process.env.TOKEN ?? '');
+// With N processes and no shared proxy, each takes 50/N of Discord's global limit (DISCORD_GLOBAL_RPS in the bot).
+const rest = new REST({ api: process.env.API_URL, timeout: 30_000, retries: 3, globalRequestsPerSecond: Number(process.env.GLOBAL_RPS ?? 50) }).setToken(process.env.TOKEN ?? '');
 let posted = 0;
 let maxLateMs = 0;
 let firstAt = 0;

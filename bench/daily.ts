@@ -6,8 +6,9 @@
  *    (a server's subscriptions with their last post) while the scheduler runs for `--idle-s` seconds
  *    posting what falls due, and the worst event-loop stall (`monitorEventLoopDelay`).
  * 2. **10,000 channels due in the same minute** against the fake Discord enforcing 50 requests/s
- *    globally, on 1 and on 4 posting processes (`bench/daily-worker.ts`): posting time, max lateness,
- *    worst stall, and a duplicate/missing check.
+ *    globally, on 1 and on 4 posting processes (`bench/daily-worker.ts`, each taking 50/N of the global
+ *    limit, as `DISCORD_GLOBAL_RPS` does in the bot): posting time, max lateness, worst stall, and a
+ *    duplicate/missing check.
  *
  * PostgreSQL: an embedded server (devDependency), or `--database-url`.
  *
@@ -241,7 +242,7 @@ async function due(kind: 'sqlite' | 'postgres', processes: number): Promise<void
   for (let i = 0; i < processes; i += 1) {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/daily-worker.ts'], {
       cwd: ROOT,
-      env: { ...process.env, STORE: location.spec, API_URL: fake.apiUrl, TOKEN: fake.token },
+      env: { ...process.env, STORE: location.spec, API_URL: fake.apiUrl, TOKEN: fake.token, GLOBAL_RPS: String(Math.floor(50 / processes)) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

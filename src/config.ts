@@ -13,6 +13,7 @@ const schema = z.object({
   DISCORD_API_URL: z.url({ message: 'must be a URL such as http://127.0.0.1:8080/api' }).optional(),
   DATABASE_PATH: z.string().min(1).default('var/zhenyan.db'),
   DATABASE_URL: z.string().min(1).optional(),
+  DISCORD_GLOBAL_RPS: z.coerce.number().int().min(1, 'must be at least 1').max(50, 'must be at most 50 (Discord\'s global limit)').optional(),
   DAILY_LEASE_MS: z.coerce.number().int().min(1_000, 'must be at least 1000 (ms)').max(120_000, 'must be at most 120000 (ms), well inside Discord\'s nonce window').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_TIMEZONE: z.string().min(1).default('Asia/Shanghai'),
@@ -37,6 +38,11 @@ export interface Config {
    */
   databaseUrl?: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * This process's share of Discord's global limit (50 requests/s per bot), passed to discord.js as
+   * `rest.globalRequestsPerSecond`. Default 50; with N processes and no shared REST proxy, set 50/N.
+   */
+  discordGlobalRps?: number | undefined;
   /**
    * How long a process's claim on a due daily post lasts, in ms (default 60 000): a process that dies
    * holds its claims this long before another process takes them over.
@@ -88,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePath: v.DATABASE_PATH,
     databaseUrl: v.DATABASE_URL,
     dailyLeaseMs: v.DAILY_LEASE_MS,
+    discordGlobalRps: v.DISCORD_GLOBAL_RPS,
     logLevel: v.LOG_LEVEL,
     defaultTimeZone: v.DEFAULT_TIMEZONE,
     indexCacheDir: v.INDEX_CACHE_DIR,

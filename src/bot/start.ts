@@ -50,7 +50,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   // The store first: a bad DATABASE_URL or an unreachable server fails start-up before connecting.
   const store = options.store ?? (await openStore(config, { now: options.now, database: options.database }));
   logger.info({ store: store.kind }, 'daily store ready');
-  const client = createDiscordClient({ ...options.client, apiUrl: config.discordApiUrl });
+  const client = createDiscordClient({ ...options.client, apiUrl: config.discordApiUrl, globalRequestsPerSecond: config.discordGlobalRps });
   const scheduler = { ...(config.dailyLeaseMs ? { leaseMs: config.dailyLeaseMs } : {}), ...options.daily };
   const daily = createDailyService({ client, library, logger, config, now: options.now, scheduler, store });
   const { services, router } = buildServices({ library, logger, config, daily, now: options.now, rateLimit: options.rateLimit, commands: options.commands });
