@@ -126,6 +126,31 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const fmt = (ms: number) => (ms / 1000).toFixed(1);
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
+/**
+ * A control process that does nothing but measure its own event-loop delay: on a shared machine part of
+ * any stall is the operating system not scheduling the process, and this shows how much.
+ */
+async function startControl(): Promise<{ stop(): Promise<number> }> {
+  const control = spawn(
+    process.execPath,
+    ['-e', "const h=require('node:perf_hooks').monitorEventLoopDelay({resolution:10});h.enable();setInterval(()=>{},1000);process.on('SIGTERM',()=>{process.stdout.write(String(h.max/1e6));process.exit(0)})"],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  control.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return {
+    async stop() {
+      const exited = once(control, 'exit');
+      control.kill('SIGTERM');
+      await exited;
+      return Number(out);
+    },
+  };
+}
+
 /** Scenario 1: 100,000 subscriptions, one process. */
 async function large(kind: 'sqlite' | 'postgres'): Promise<void> {
   const random = mulberry32(42);
@@ -150,17 +175,7 @@ async function large(kind: 'sqlite' | 'postgres'): Promise<void> {
 
   // A control process that does nothing, measured over the same time: on a shared machine part of any
   // stall is the operating system not scheduling us, and this shows how much.
-  const windowMs = Number(values['idle-s']) * 1000 + 3000;
-  const control = spawn(
-    process.execPath,
-    ['-e', `const h=require('node:perf_hooks').monitorEventLoopDelay({resolution:10});h.enable();setTimeout(()=>{process.stdout.write(String(h.max/1e6))},${windowMs})`],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let controlOut = '';
-  control.stdout?.on('data', (chunk: Buffer) => {
-    controlOut += chunk.toString();
-  });
-  await new Promise((resolve) => setTimeout(resolve, 300)); // let the control start
+  const control = await startControl();
   const stall = monitorEventLoopDelay({ resolution: 10 });
   stall.enable();
   const startT = performance.now();
@@ -203,7 +218,7 @@ async function large(kind: 'sqlite' | 'postgres'): Promise<void> {
   await scheduler.shutdown();
   await store.close();
   stall.disable();
-  await once(control, 'exit');
+  const controlStallMs = await control.stop();
   const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
   rows.push({
     scenario: 'idle + commands',
@@ -214,7 +229,7 @@ async function large(kind: 'sqlite' | 'postgres'): Promise<void> {
     postingS: `${posted} posted`,
     maxLatenessS: '-',
     worstStallMs: (stall.max / 1e6).toFixed(0),
-    extra: `start-up: store ${openMs.toFixed(0)} ms + first run ${(startupMs - openMs).toFixed(0)} ms (stall ${startupStallMs.toFixed(0)} ms); idle control process stall ${Number(controlOut).toFixed(0)} ms; set p50 ${p(setMs, 0.5).toFixed(1)} / max ${Math.max(...setMs).toFixed(1)} ms; status p50 ${p(statusMs, 0.5).toFixed(1)} / max ${Math.max(...statusMs).toFixed(1)} ms (${i} each)`,
+    extra: `start-up: store ${openMs.toFixed(0)} ms + first run ${(startupMs - openMs).toFixed(0)} ms (stall ${startupStallMs.toFixed(0)} ms); idle control process stall ${controlStallMs.toFixed(0)} ms; set p50 ${p(setMs, 0.5).toFixed(1)} / max ${Math.max(...setMs).toFixed(1)} ms; status p50 ${p(statusMs, 0.5).toFixed(1)} / max ${Math.max(...statusMs).toFixed(1)} ms (${i} each)`,
   });
   log(JSON.stringify(rows[rows.length - 1]));
 }
@@ -236,6 +251,7 @@ async function due(kind: 'sqlite' | 'postgres', processes: number): Promise<void
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
   const localDate = d.toISOString().slice(0, 10);
   await location.insert(channels.map((c) => [c, guild, time, 'UTC', minute - 1000, localDate, minute]));
+  const control = await startControl();
   const start = Date.now();
   const workers: ChildProcess[] = [];
   const outputs: string[] = [];
@@ -259,6 +275,7 @@ async function due(kind: 'sqlite' | 'postgres', processes: number): Promise<void
   const exits = workers.map((w) => once(w, 'exit'));
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(exits);
+  const controlStallMs = await control.stop();
   const stats = outputs.map((o) => JSON.parse(o.trim().split('\n').pop() ?? '{}') as { posted: number; maxLateMs: number; firstAt: number; lastAt: number; maxStallMs: number });
   const perChannel = new Map<string, number>();
   for (const m of fake.messages.values()) perChannel.set(m.channel_id, (perChannel.get(m.channel_id) ?? 0) + 1);
@@ -274,7 +291,7 @@ async function due(kind: 'sqlite' | 'postgres', processes: number): Promise<void
     postingS: fmt(doneAt - firstAt),
     maxLatenessS: fmt(doneAt - start),
     worstStallMs: Math.max(...stats.map((s) => s.maxStallMs)).toFixed(0),
-    extra: `${duplicates} duplicates, ${missing} missing, ${fake.globalRateLimited} global 429s, posts per process ${stats.map((s) => s.posted).join('/')}`,
+    extra: `${duplicates} duplicates, ${missing} missing, ${fake.globalRateLimited} global 429s, posts per process ${stats.map((s) => s.posted).join('/')}; idle control process stall ${controlStallMs.toFixed(0)} ms`,
   });
   log(JSON.stringify(rows[rows.length - 1]));
   await fake.stop();
