@@ -34,7 +34,9 @@ export const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const LANGUAGES = ['zh', 'en'] as const;
 const KINDS = ['roundtable', 'interview', 'narrative'] as const;
 const META_KEYS = ['id', 'title', 'publication', 'date', 'url', 'language', 'kind', 'speakers'] as const;
-const SPEAKER_KEYS = ['id', 'name', 'aliases', 'role', 'company'] as const;
+const SPEAKER_KEYS = ['id', 'name', 'aliases', 'role', 'company', 'part'] as const;
+/** A speaker's part in the conversation (optional; readers default it to `guest`). */
+export const SPEAKER_PARTS = ['host', 'guest', 'audience'] as const;
 
 const HEADING = /^##[ \t]+(.*)$/;
 const OPEN_BLOCK = /^:::[ \t]*speaker[ \t]+(\S+)[ \t]*$/;
@@ -145,7 +147,13 @@ function parseMeta(yamlText: string, origin: string, firstLine: number): Intervi
       }
       aliases = rawAliases as string[];
     }
-    speakers.push({ id: sid, name, aliases, role: str('role', true), company: str('company', true) });
+    const part = s['part'];
+    if (part !== undefined && part !== null && !(SPEAKER_PARTS as readonly unknown[]).includes(part)) {
+      fail(origin, fieldLine('part'), `speaker "${sid}": invalid part ${JSON.stringify(part)}: use ${SPEAKER_PARTS.join(', ')}`);
+    }
+    const speaker: Speaker = { id: sid, name, aliases, role: str('role', true), company: str('company', true) };
+    if (typeof part === 'string') speaker.part = part as NonNullable<Speaker['part']>;
+    speakers.push(speaker);
   });
 
   return {
@@ -264,6 +272,7 @@ export function serializeInterview(interview: Interview): string {
       aliases: [...s.aliases],
       role: s.role,
       company: s.company,
+      ...(s.part !== undefined ? { part: s.part } : {}),
     })),
   };
   const doc = new Document(meta);

@@ -21,6 +21,11 @@ export interface Speaker {
   role: string | null;
   /** Company, e.g. `UCloud`; null when the source does not say. */
   company: string | null;
+  /**
+   * The speaker's part in the conversation: `host` (interviewer, moderator), `guest` (interviewee) or
+   * `audience` (a question from the floor). Optional in the file; absent means `guest`.
+   */
+  part?: 'host' | 'guest' | 'audience';
 }
 
 /** The front matter of one curated interview. */
