@@ -28,6 +28,12 @@ describe('DATABASE_URL configuration', () => {
     expect((error as Error).message).not.toContain('s3cret');
   });
 
+  it('DISCORD_GLOBAL_RPS and DAILY_LEASE_MS: optional, bounded', () => {
+    expect(loadConfig({ DISCORD_GLOBAL_RPS: '12', DAILY_LEASE_MS: '30000' })).toMatchObject({ discordGlobalRps: 12, dailyLeaseMs: 30_000 });
+    expect(() => loadConfig({ DISCORD_GLOBAL_RPS: '51' })).toThrow(/DISCORD_GLOBAL_RPS: must be at most 50/);
+    expect(() => loadConfig({ DAILY_LEASE_MS: '600000' })).toThrow(/DAILY_LEASE_MS: must be at most 120000/);
+  });
+
   it('an unreachable server: npm start prints one line naming host and cause, no password, exit code 1', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
