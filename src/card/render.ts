@@ -53,7 +53,7 @@ const PALETTES: Record<CardTheme, Palette> = {
 
 /** Geometry, pixels. */
 const PAD_X = 96;
-const QUOTE_BOX = { x: PAD_X, top: 118, width: CARD_WIDTH - 2 * PAD_X, height: 318 };
+const QUOTE_BOX = { x: PAD_X, top: 108, width: CARD_WIDTH - 2 * PAD_X, height: 340 };
 const REFERENCE_SIZE = 100;
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
 

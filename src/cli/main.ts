@@ -12,6 +12,7 @@ import { loadLibrary, type Library } from '../core/library.ts';
 import type { SearchResponse } from '../core/search/engine.ts';
 import { applyHighlights } from '../core/search/highlight.ts';
 import { toQuoteRecord } from '../core/search/record.ts';
+import { runCardCommand } from './card.ts';
 import { runTipCommand } from './tip.ts';
 
 /** A usage error: printed as one line on stderr, exit code 2. */
@@ -23,7 +24,8 @@ const USAGE = `usage: npm run --silent cli -- <command>
   sources [--json]                 the interviews, their speakers and passage counts
   passages --json                  every indexed passage as JSON Lines
   tip [--date YYYY-MM-DD] [--channel ID] [--json]
-  import <raw.txt>                 a draft data file (Markdown) for a person to review`;
+  import <raw.txt>                 a draft data file (Markdown) for a person to review
+  card <passage-id> --out FILE.png [--theme dark|light]   the quote card of a passage`;
 
 /** Where the CLI writes; injectable for tests. */
 export interface CliIo {
@@ -65,6 +67,8 @@ export async function runCli(argv: string[], io: CliIo, getLibrary: () => Librar
         return runTipCommand(rest, io, getLibrary, parse);
       case 'import':
         return importCommand(rest, io);
+      case 'card':
+        return await runCardCommand(rest, io, getLibrary, parse);
       case undefined:
       case 'help':
       case '--help':
@@ -72,7 +76,7 @@ export async function runCli(argv: string[], io: CliIo, getLibrary: () => Librar
         io.stdout(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (try: search, sources, passages, tip, import)`);
+        throw new UsageError(`unknown command "${command}" (try: search, sources, passages, tip, import, card)`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
