@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { breakUnits, ELLIPSIS, fitLine, graphemes, layoutQuote, wrapUnits } from '../src/core/card/layout.ts';
+import { ALT_TEXT_LIMIT, cardAltText } from '../src/core/card/content.ts';
 import { loadCorpus } from '../src/core/corpus/load.ts';
 import { buildPassages } from '../src/core/corpus/passages.ts';
 
@@ -142,5 +143,24 @@ describe('every passage of the corpus', () => {
         expect(/^[A-Za-z0-9]{2}$/u.test(joint), `${passage.id}: ${line}`).toBe(false);
       }
     }
+  });
+});
+
+describe('cardAltText', () => {
+  const base = { passageId: 'x#1', speakerName: '季昕华', speakerDetail: '创始人 · UCloud', title: 'A计划', publication: null };
+
+  it('is the quote verbatim and who said it', () => {
+    const alt = cardAltText({ ...base, quote: '卖房创业，"云备胎"。' });
+    expect(alt).toBe('“卖房创业，"云备胎"。” — 季昕华, 创始人 · UCloud (A计划)');
+  });
+
+  it('stays within 1,024 characters for a long quote, keeps the speaker, never splits an emoji', () => {
+    const quote = '创业👩‍💻'.repeat(400);
+    const alt = cardAltText({ ...base, quote });
+    expect(alt.length).toBeLessThanOrEqual(ALT_TEXT_LIMIT);
+    expect(alt).toContain('— 季昕华');
+    const kept = alt.slice(1, alt.indexOf('…”'));
+    expect(quote.startsWith(kept)).toBe(true);
+    expect(graphemes(kept).every((g) => g === '创' || g === '业' || g === '👩‍💻')).toBe(true);
   });
 });

@@ -286,10 +286,21 @@ export function layoutQuote(text: string, measure: MeasureText, options: LayoutO
   // Too long even at the smallest size: cut at the last sentence that fits.
   const size = minFontSize;
   const cut = (prefix: string) => linesAt(size, breakUnits(prefix + ELLIPSIS));
-  const candidates = [...cutPoints(text, SENTENCE_END), ...cutPoints(text, CLAUSE_END)];
-  for (const end of candidates) {
-    const prefix = text.slice(0, end).trimEnd();
-    if (prefix && fits(size, cut(prefix).length)) return finish(prefix + ELLIPSIS, breakUnits(prefix + ELLIPSIS), size, true);
+  // A longer prefix never needs fewer lines, so binary-search the cut points (shortest first).
+  for (const pattern of [SENTENCE_END, CLAUSE_END]) {
+    const ends = cutPoints(text, pattern);
+    let best: string | null = null;
+    let low = 0;
+    let high = ends.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const prefix = text.slice(0, ends[mid]).trimEnd();
+      if (prefix && fits(size, cut(prefix).length)) {
+        best = prefix;
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    if (best) return finish(best + ELLIPSIS, breakUnits(best + ELLIPSIS), size, true);
   }
   // No sentence or clause fits: the most units that fit (binary search on the unit count).
   let low = 0;
@@ -343,11 +354,9 @@ const SENTENCE_END = /[。！？!?；]+[”’」』）)]*|[.;]+[”’"')]*(?=\
 /** A clause ends at a comma or pause mark. */
 const CLAUSE_END = /[，、：,:]/gu;
 
-/** End offsets of each match of `pattern`, longest prefix first. */
+/** End offsets of each match of `pattern`, in increasing order. */
 function cutPoints(text: string, pattern: RegExp): number[] {
-  const ends: number[] = [];
-  for (const match of text.matchAll(pattern)) ends.push(match.index + match[0].length);
-  return ends.reverse();
+  return Array.from(text.matchAll(pattern), (match) => match.index + match[0].length);
 }
 
 /**
