@@ -150,6 +150,8 @@ function drawMixed(ctx: SKRSContext2D, text: string, x: number, y: number, size:
   return cursor - x;
 }
 
+let cardCanvas: import('@napi-rs/canvas').Canvas | null = null;
+
 /** A 1×1 canvas used only to measure at the reference size, created with the fonts. */
 let measuringContext: SKRSContext2D | null = null;
 
@@ -164,8 +166,15 @@ export interface RenderedCard {
 export async function renderCard(content: CardContent, theme: CardTheme): Promise<RenderedCard> {
   const { createCanvas } = await loadCardFonts();
   const palette = PALETTES[theme];
-  const canvas = createCanvas(CARD_WIDTH, CARD_HEIGHT);
+  // One canvas per thread, reused: its 3 MB pixel buffer is native memory V8 does not see, so a new
+  // canvas per card piles up (≈3 MB a card) until a GC happens to run. Everything below is
+  // synchronous, so two cards never share it at once.
+  cardCanvas ??= createCanvas(CARD_WIDTH, CARD_HEIGHT);
+  const canvas = cardCanvas;
   const ctx = canvas.getContext('2d');
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.globalAlpha = 1;
+  ctx.textAlign = 'left';
   ctx.textBaseline = 'alphabetic';
   const measurer = measuringContext!;
   const measureAt = (weight: number): MeasureText => (text) => measureMixed(measurer, text, REFERENCE_SIZE, weight);
