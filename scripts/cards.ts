@@ -3,6 +3,9 @@
  * the longest passage, an English one, one mixing Chinese and Latin, one with emoji (or, when the
  * corpus has none, a typesetting specimen that is clearly not a quote), and one for every speaker,
  * in both themes. Writes DIR/*.png and DIR/index.md (what each file shows).
+ *
+ * `--only a,b` keeps the samples with those names (e.g. `shortest,emoji-specimen`), `--width N` scales
+ * the PNGs down (the README's images: `--sample docs/cards --only … --width 600`).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +16,7 @@ import { CARD_THEMES, cardContent, type CardContent } from '../src/core/card/con
 import type { Passage } from '../src/core/corpus/types.ts';
 import { loadLibrary } from '../src/core/library.ts';
 
-const { values } = parseArgs({ options: { sample: { type: 'string' } }, strict: true });
+const { values } = parseArgs({ options: { sample: { type: 'string' }, only: { type: 'string' }, width: { type: 'string' } }, strict: true });
 if (!values.sample) {
   process.stderr.write('usage: npm run cards -- --sample DIR\n');
   process.exit(2);
@@ -66,11 +69,30 @@ for (const interview of library.interviews) {
   }
 }
 
+const only = values.only ? new Set(values.only.split(',')) : null;
+const width = values.width ? Number(values.width) : null;
+if (width !== null && !(Number.isInteger(width) && width >= 100 && width <= 1200)) {
+  process.stderr.write('--width takes a whole number from 100 to 1200\n');
+  process.exit(2);
+}
+/** Scales a PNG down to `width` (same aspect ratio). */
+async function scaled(png: Buffer, width: number): Promise<Buffer> {
+  const { createCanvas, loadImage } = await import('@napi-rs/canvas');
+  const image = await loadImage(png);
+  const height = Math.round((image.height * width) / image.width);
+  const canvas = createCanvas(width, height);
+  canvas.getContext('2d').drawImage(image, 0, 0, width, height);
+  return canvas.toBuffer('image/png');
+}
+
 const index: string[] = ['# Quote card gallery', '', '| file | what | passage |', '|---|---|---|'];
-for (const sample of samples) {
+const chosen = samples.filter((sample) => !only || only.has(sample.name));
+for (const sample of chosen) {
   for (const theme of CARD_THEMES) {
     const started = performance.now();
-    const { png, layout } = await renderCard(sample.content, theme);
+    const rendered = await renderCard(sample.content, theme);
+    const { layout } = rendered;
+    const png = width ? await scaled(rendered.png, width) : rendered.png;
     const file = `${sample.name}-${theme}.png`;
     writeFileAtomic(join(dir, file), png);
     index.push(`| ${file} | ${sample.what}${layout.truncated ? ' (cut to fit)' : ''} | ${sample.content.passageId} |`);
@@ -78,4 +100,4 @@ for (const sample of samples) {
   }
 }
 writeFileAtomic(join(dir, 'index.md'), Buffer.from(`${index.join('\n')}\n`));
-process.stdout.write(`wrote ${samples.length * CARD_THEMES.length} cards and index.md to ${dir}\n`);
+process.stdout.write(`wrote ${chosen.length * CARD_THEMES.length} cards and index.md to ${dir}\n`);
