@@ -74,7 +74,7 @@ async function quoteLatencies(count: number, intervalMs: number): Promise<number
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     const { context } = commandContext('quote', { query: queries[i % queries.length]! }, { services });
-    await quote.execute(context);
+    await quote.execute(context, { query: queries[i % queries.length]!, speaker: null, source: null });
     latencies.push(performance.now() - due);
   }
   return latencies;

@@ -84,6 +84,10 @@ export function toDiscordPayload(payload: ReplyPayload): MessageCreateOptions & 
     embeds: payload.embeds ?? [],
     components: payload.components ?? [],
     allowedMentions: { parse: [], users: [], roles: payload.mentionRoleIds ?? [], repliedUser: false },
+    // Uploaded as multipart: `files[n]` with `attachments[n].description` as its alt text.
+    ...(payload.files?.length
+      ? { files: payload.files.map((file) => ({ attachment: file.data, name: file.name, description: truncate(file.description, LIMITS.attachmentDescription) })) }
+      : {}),
   };
 }
 
@@ -114,6 +118,10 @@ function commandOptions(interaction: ChatInputCommandInteraction | AutocompleteI
     integer: (name) => {
       const value = options.get(name)?.value;
       return typeof value === 'number' ? value : null;
+    },
+    boolean: (name) => {
+      const value = options.get(name)?.value;
+      return typeof value === 'boolean' ? value : null;
     },
     channel: (name): ChannelOption | null => {
       const option = options.get(name);
@@ -149,13 +157,24 @@ export function attachRouter(client: Client, router: InteractionRouter, services
 }
 
 /**
- * Sends answers for one command interaction as {@link planReply} decides: in particular a private answer
+ * Sends answers for one command or button interaction as {@link planReply} decides: in particular a private answer
  * (an error, a refusal) after a public defer becomes an ephemeral follow-up and the public placeholder is
  * deleted, since editing a public placeholder cannot make it ephemeral.
  */
-function commandResponder(interaction: ChatInputCommandInteraction): { reply: (payload: ReplyPayload) => Promise<void>; defer: (options?: { ephemeral?: boolean }) => Promise<void> } {
+function responder(interaction: ChatInputCommandInteraction | ButtonInteraction): {
+  reply: (payload: ReplyPayload) => Promise<void>;
+  defer: (options?: { ephemeral?: boolean }) => Promise<void>;
+  /** Buttons only: replaces the message the button is on (the first answer). */
+  update: (payload: ReplyPayload) => Promise<void>;
+} {
   let state: AckState = 'new';
   return {
+    update: async (payload) => {
+      if (!interaction.isButton()) throw new Error('zhenyan: update() is for buttons');
+      if (state === 'new') await interaction.update(toDiscordPayload(payload));
+      else await interaction.editReply(toDiscordPayload(payload));
+      state = 'replied';
+    },
     reply: async (payload) => {
       const { action, next } = planReply(state, payload.ephemeral === true);
       switch (action) {
@@ -199,7 +218,7 @@ async function dispatch(interaction: Interaction, router: InteractionRouter, ser
       commandName: interaction.commandName,
       options: commandOptions(interaction),
       services,
-      ...commandResponder(interaction),
+      ...responder(interaction),
       botPermissionsIn: (channelId) => botPermissionsIn(interaction, channelId),
     });
   } else if (interaction.isAutocomplete()) {
@@ -222,13 +241,7 @@ async function dispatch(interaction: Interaction, router: InteractionRouter, ser
       customId: interaction.customId,
       message: buttonMessage(interaction),
       services,
-      update: async (payload) => {
-        await interaction.update(toDiscordPayload(payload));
-      },
-      reply: async (payload) => {
-        if (interaction.replied || interaction.deferred) await interaction.followUp(toReply(payload));
-        else await interaction.reply(toReply(payload));
-      },
+      ...responder(interaction),
     });
   }
 }

@@ -51,6 +51,10 @@ const ENTRIES: Record<string, Entry> = {
     name: { 'zh-CN': '今日箴言', 'zh-TW': '今日箴言' },
     description: { en: 'Today’s tip for this channel (the one the daily post shows)', 'zh-CN': '本频道今天的箴言（与每日推送相同）', 'zh-TW': '本頻道今天的箴言（與每日推送相同）' },
   },
+  'tip.card': {
+    name: { 'zh-CN': '卡片', 'zh-TW': '卡片' },
+    description: { en: 'Post it as a picture card (with the text too)', 'zh-CN': '以图片卡片发布（同时附文字）', 'zh-TW': '以圖片卡片發佈（同時附文字）' },
+  },
   daily: {
     name: { 'zh-CN': '每日箴言', 'zh-TW': '每日箴言' },
     description: { en: 'Post one tip a day in a channel', 'zh-CN': '每天在频道里发一条箴言', 'zh-TW': '每天在頻道裡發一則箴言' },

@@ -4,7 +4,7 @@
  * `args.qeury` does not compile. At run time {@link readArguments} reads the same definition through the
  * transport's by-name accessor ({@link CommandOptions}), so Discord and the console share it.
  *
- * Supported option types: string, integer, number, channel, role, and subcommands (one level). Any other
+ * Supported option types: string, integer, number, boolean, channel, role, and subcommands (one level). Any other
  * type reads as `never` (a type error where it is used) until it is added here and to the accessor.
  */
 import { ApplicationCommandOptionType as OptionType } from 'discord-api-types/v10';
@@ -37,6 +37,8 @@ type ValueOf<O> = O extends { type: OptionType.String }
   ? string
   : O extends { type: OptionType.Integer | OptionType.Number }
     ? number
+    : O extends { type: OptionType.Boolean }
+      ? boolean
     : O extends { type: OptionType.Channel }
       ? ChannelOption
       : O extends { type: OptionType.Role }
@@ -71,6 +73,8 @@ function readOption(option: OptionShape, accessor: CommandOptions): unknown {
     case OptionType.Integer:
     case OptionType.Number:
       return accessor.integer(option.name);
+    case OptionType.Boolean:
+      return accessor.boolean(option.name);
     case OptionType.Channel:
       return accessor.channel(option.name);
     case OptionType.Role:

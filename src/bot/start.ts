@@ -25,6 +25,8 @@ export interface StartBotOptions {
   commands: readonly Command[];
   /** Daily scheduler tuning (tests). Default: the scheduler's defaults. */
   daily?: DailyServiceOptions['scheduler'];
+  /** Quote card renderer options, or false for none. Default: the renderer's defaults. */
+  cards?: import('../card/service.ts').CardServiceOptions | false;
   /** An open database instead of `config.databasePath` (tests). */
   database?: DailyServiceOptions['database'];
 }
@@ -34,7 +36,7 @@ export interface RunningBot {
   client: Client;
   services: Services;
   daily: DailyService;
-  /** Stops the scheduler, disconnects, closes the database. Idempotent. */
+  /** Stops the scheduler and the card renderer, disconnects, closes the database. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   if (!config.discordToken) throw new Error('zhenyan: startBot needs DISCORD_TOKEN');
   const client = createDiscordClient({ ...options.client, apiUrl: config.discordApiUrl });
   const daily = createDailyService({ client, library, logger, config, now: options.now, scheduler: options.daily, database: options.database });
-  const { services, router } = buildServices({ library, logger, config, daily, now: options.now, rateLimit: options.rateLimit, commands: options.commands });
+  const { services, router } = buildServices({ library, logger, config, daily, now: options.now, rateLimit: options.rateLimit, commands: options.commands, cards: options.cards });
   attachRouter(client, router, services);
 
   const ready = new Promise<void>((resolve) => {
@@ -65,6 +67,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     if (stopped) return;
     stopped = true;
     daily.close();
+    await services.cards?.close();
     await client.destroy();
     logger.info('stopped');
   };

@@ -29,6 +29,17 @@ export interface ReplyPayload {
    * for a role a server admin set explicitly.
    */
   mentionRoleIds?: string[];
+  /** Files to upload with the message (multipart), e.g. a quote card. Default none. */
+  files?: ReplyFile[];
+}
+
+/** A file attached to a reply. */
+export interface ReplyFile {
+  /** File name shown in Discord, e.g. `zhenyan-a-plan-infra-startups-11-dark.png`. */
+  name: string;
+  data: Buffer;
+  /** Alt text (Discord's attachment `description`), at most 1,024 characters. */
+  description: string;
 }
 
 /** A channel option's value as resolved by Discord. */
@@ -51,6 +62,7 @@ export interface CommandOptions {
   subcommand(): string | null;
   string(name: string): string | null;
   integer(name: string): number | null;
+  boolean(name: string): boolean | null;
   channel(name: string): ChannelOption | null;
   /** A role option's id. */
   role(name: string): string | null;
@@ -78,6 +90,8 @@ export interface Services {
   now: () => Date;
   /** Daily tips, when storage is available (absent in some tests). */
   daily?: import('./daily-service.ts').DailyService;
+  /** Quote cards (worker-thread renderer and cache); absent when cards are off (some tests). */
+  cards?: import('../card/service.ts').CardService;
 }
 
 /** A slash command being run. */
@@ -123,8 +137,10 @@ export interface ButtonContext extends Invocation {
   services: Services;
   /** Replaces the message the button is on. */
   update(payload: ReplyPayload): Promise<void>;
-  /** Answers with a new message (usually ephemeral). */
+  /** Answers with a new message (usually ephemeral); after {@link ButtonContext.defer}, fills the placeholder. */
   reply(payload: ReplyPayload): Promise<void>;
+  /** Acknowledges now with a "thinking…" placeholder (public unless `ephemeral`), answered later by `reply`. */
+  defer(options?: { ephemeral?: boolean }): Promise<void>;
 }
 
 /** Handlers for the kinds of button a command owns, each receiving its decoded, typed data. */
