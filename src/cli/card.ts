@@ -3,7 +3,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { CARD_THEMES, cardContent, type CardTheme } from '../core/card/content.ts';
 import type { Library } from '../core/library.ts';
-import { UsageError, type CliIo, type ParsedArgs } from './main.ts';
+import { UsageError, type CliIo, type ParsedArgs } from './io.ts';
 
 type Parse = (args: string[], options: ParseArgsConfig['options']) => ParsedArgs;
 
