@@ -1,6 +1,6 @@
 /** The CLI contract: output shapes, exit codes, and friendly answers to bad input. */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliIo } from '../src/cli/main.ts';
@@ -152,5 +152,33 @@ describe('sources, passages, tip, import', () => {
     expect(draft).not.toContain('image.png');
     expect(draft).not.toContain('相关文章');
     expect(err[0]).toMatch(/draft written/u);
+  });
+});
+
+describe('card', () => {
+  it('writes the PNG card of a passage, atomically, in the theme asked for', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhenyan-card-'));
+    const id = testLibrary().passages.find((p) => p.speakerId)!.id;
+    const out = join(dir, 'card.png');
+    const { code, err } = await cli(['card', id, '--out', out, '--theme', 'light']);
+    expect(code).toBe(0);
+    expect(err.join('\n')).toMatch(/wrote .*card\.png/u);
+    const png = readFileSync(out);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(1200); // IHDR width
+    expect(png.readUInt32BE(20)).toBe(630); // IHDR height
+  });
+
+  it('exits 2 with one line for an unknown id, a bad theme or a missing --out, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhenyan-card-'));
+    const out = join(dir, 'x.png');
+    const id = testLibrary().passages[0]!.id;
+    for (const args of [['card', 'no-such#1', '--out', out], ['card', id, '--out', out, '--theme', 'blue'], ['card', id]]) {
+      const { code, err } = await cli(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(err).toHaveLength(1);
+      expect(err[0]).toMatch(/^zhenyan: /u);
+    }
+    expect(() => readFileSync(out)).toThrow();
   });
 });
