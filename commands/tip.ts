@@ -20,7 +20,7 @@ export default defineCommand({
     // With storage, the channel's subscription decides the zone (and so the local date); without it
     // (the console), the default zone does.
     const { tip, localDate: day } = services.daily
-      ? services.daily.tipFor(context.channelId, now)
+      ? await services.daily.tipFor(context.channelId, now)
       : (() => {
           const day = localDate(now, services.config.defaultTimeZone);
           return { tip: dailyTip(services.library, context.channelId, day), localDate: day };

@@ -24,6 +24,8 @@ import type { ButtonMessage, ChannelOption, CommandOptions, Invocation, ReplyPay
 
 /** Options of {@link createDiscordClient}. */
 export interface DiscordClientOptions {
+  /** This process's share of Discord's global limit, requests/s (`rest.globalRequestsPerSecond`). Default 50. */
+  globalRequestsPerSecond?: number;
   /** REST base URL (`rest.api`): a proxy, or the local fake Discord in tests. Default: Discord. */
   apiUrl?: string;
   /** REST retries for 5xx/network errors. Default 3 (discord.js's default). */
@@ -66,6 +68,9 @@ export function createDiscordClient(options: DiscordClientOptions = {}): Client 
     rest: {
       ...(options.apiUrl ? { api: options.apiUrl } : {}),
       retries: options.retries ?? 3,
+      // The process id in the User-Agent tells a proxy (or the fake Discord in tests) which process sent a request.
+      userAgentAppendix: `Node.js ${process.version} pid/${process.pid}`,
+      ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
       ...(options.restTimeoutMs ? { timeout: options.restTimeoutMs } : {}),
     },
     ...(options.shards ? { shards: options.shards, shardCount: options.shardCount } : {}),

@@ -187,6 +187,13 @@ export const messages = {
   } satisfies Text,
   statusTitle: { en: 'Daily tips in this server', 'zh-CN': '本服务器的每日箴言', 'zh-TW': '本伺服器的每日箴言' } satisfies Text,
   statusNext: { en: 'Next post', 'zh-CN': '下一次', 'zh-TW': '下一次' } satisfies Text,
+  badStyle: {
+    en: 'The style is `text` or `card`.',
+    'zh-CN': '样式只能是 `text`（文字）或 `card`（卡片）。',
+    'zh-TW': '樣式只能是 `text`（文字）或 `card`（卡片）。',
+  } satisfies Text,
+  styleText: { en: 'text', 'zh-CN': '文字', 'zh-TW': '文字' } satisfies Text,
+  styleCard: { en: 'card', 'zh-CN': '卡片', 'zh-TW': '卡片' } satisfies Text,
   statusLast: { en: 'Last post', 'zh-CN': '上一次', 'zh-TW': '上一次' } satisfies Text,
   statusNever: { en: 'none yet', 'zh-CN': '还没有', 'zh-TW': '還沒有' } satisfies Text,
   statusPaused: {

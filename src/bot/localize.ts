@@ -79,6 +79,10 @@ const ENTRIES: Record<string, Entry> = {
     name: { 'zh-CN': '提及身份组', 'zh-TW': '提及身分組' },
     description: { en: 'A role to mention in each post (optional)', 'zh-CN': '每次发帖时提及的身份组（可选）', 'zh-TW': '每次發文時提及的身分組（可選）' },
   },
+  'daily.set.style': {
+    name: { 'zh-CN': '样式', 'zh-TW': '樣式' },
+    description: { en: 'Text (default) or a picture card with the text', 'zh-CN': '文字（默认）或图片卡片加文字', 'zh-TW': '文字（預設）或圖片卡片加文字' },
+  },
   'daily.off': {
     name: { 'zh-CN': '关闭', 'zh-TW': '關閉' },
     description: { en: 'Stop the daily tip of a channel (default: this one)', 'zh-CN': '停止某个频道的每日箴言（默认当前频道）', 'zh-TW': '停止某個頻道的每日箴言（預設目前頻道）' },

@@ -84,9 +84,11 @@ export function loadLibrary(options: LibraryOptions = {}): Library {
     index = new QuoteIndex(interviews, passages, tokenizer);
     if (cacheFile && options.indexCacheDir) {
       mkdirSync(options.indexCacheDir, { recursive: true });
-      // Write then rename, so a crash never leaves a half-written cache behind.
-      index.save(`${cacheFile}.tmp`);
-      renameSync(`${cacheFile}.tmp`, cacheFile);
+      // Write then rename, so a crash never leaves a half-written cache behind. The temp name is per
+      // process: several bot processes starting together on a fresh machine each write their own.
+      const temp = `${cacheFile}.${process.pid}.tmp`;
+      index.save(temp);
+      renameSync(temp, cacheFile);
     }
   }
   const tipIds = selectTips(passages, { curation: readTipCuration(join(dataDir, 'tips.yaml')) });

@@ -1,6 +1,7 @@
 /**
  * Messages of the fake Discord: building and editing message objects, Discord's validation of message bodies
- * (lengths, embed limits, empty messages), and `POST /channels/{id}/messages` with `enforce_nonce` deduplication.
+ * (lengths, embed limits, empty messages), `POST /channels/{id}/messages` with `enforce_nonce` deduplication,
+ * and `GET /channels/{id}/messages` (newest first, messages keep their `nonce`).
  *
  * @module
  */
@@ -144,3 +145,13 @@ export function createChannelMessage(s: FakeDiscordState, r: RecordedRequest, ch
   return { status: 200, body: message };
 }
 
+
+/** `GET /channels/{id}/messages?limit=`: the channel's latest messages, newest first (limit 1–100, default 50). */
+export function listChannelMessages(s: FakeDiscordState, r: RecordedRequest, channelId: string): FakeResponse {
+  if (!s.channels.has(channelId)) return errorResponse(404, 10003, 'Unknown Channel');
+  const limit = Math.min(100, Math.max(1, Number(r.query.limit ?? 50) || 50));
+  const inChannel = [...s.messages.values()].filter((m) => m.channel_id === channelId);
+  // Snowflakes grow with time: newest first is descending id order.
+  inChannel.sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0));
+  return { status: 200, body: inChannel.slice(0, limit) };
+}
