@@ -56,7 +56,8 @@ async function set(context: CommandContext, { channel, time: timeText, timezone,
   if (!timeZone) throw new UserError((l) => messages.badZone[l](zoneText), 'bad-zone');
 
   // The bot must be able to post there; a channel of another server has no permissions for us here.
-  await botCan(context, channel.id, REQUIRED_PERMISSIONS);
+  // A card is an uploaded file: Discord also needs Attach Files for it.
+  await botCan(context, channel.id, style === 'card' ? [...REQUIRED_PERMISSIONS, { bit: PermissionFlagsBits.AttachFiles, name: 'Attach Files' }] : REQUIRED_PERMISSIONS);
 
   const { subscription } = await daily.subscribe({
     guildId: context.guildId!,
