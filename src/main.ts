@@ -37,7 +37,8 @@ const logger = createLogger({
 });
 logger.info({ config: describeConfig(config) }, 'starting');
 
-const library = loadLibrary({ indexCacheDir: config.indexCacheDir });
+// A cache that cannot be read or written is not fatal (the index is built in memory): logged, ignored.
+const library = loadLibrary({ indexCacheDir: config.indexCacheDir, onCacheProblem: (message) => logger.warn({ indexCacheDir: config.indexCacheDir }, message) });
 logger.info({ interviews: library.interviews.length, passages: library.passages.length, tips: library.tipIds.length, ...library.stats, nodejieba: nodejiebaBuild() }, 'index ready');
 
 if (consoleMode) {

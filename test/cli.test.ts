@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliIo } from '../src/cli/main.ts';
+import { daysBetween, localDate } from '../src/core/schedule/time.ts';
 import { testLibrary } from './support/bot-harness.ts';
 
 async function cli(argv: string[], stdin: string[] = []): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -106,6 +107,9 @@ describe('search', () => {
     [['import'], /one file/u],
     [['import', '/nonexistent/raw.txt'], /cannot read/u],
     [['tip', '--date', '2026-02-30'], /YYYY-MM-DD/u],
+    [['tip', '--timezone', 'CST'], /--timezone: "CST" is ambiguous: use Asia\/Shanghai or America\/Chicago/u],
+    [['tip', '--timezone', '+08:00'], /--timezone: "\+08:00" is a fixed UTC offset/u],
+    [['tip', '--timezone', 'Mars/Base'], /--timezone: "Mars\/Base" is not an IANA time zone/u],
   ])('exits 2 with one line on stderr for %j', async (argv, message) => {
     const { code, err, out } = await cli(argv);
     expect(code).toBe(2);
@@ -139,6 +143,16 @@ describe('sources, passages, tip, import', () => {
     expect(a.channel).toBe('123456789012345678');
     expect(a.tip).not.toHaveProperty('score');
     expect(a.tip.speaker).not.toBeNull();
+  });
+
+  it('takes today in --timezone when no --date is given, reading zones as people type them', async () => {
+    const east = JSON.parse((await cli(['tip', '--timezone', 'Pacific/Kiritimati', '--json'])).out[0]!); // UTC+14
+    const west = JSON.parse((await cli(['tip', '--timezone', 'Pacific/Pago_Pago', '--json'])).out[0]!); // UTC-11
+    expect(daysBetween(west.day, east.day)).toBeGreaterThanOrEqual(1);
+    const before = localDate(new Date(), 'America/New_York');
+    const est = JSON.parse((await cli(['tip', '--timezone', 'EST', '--json'])).out[0]!);
+    const after = localDate(new Date(), 'America/New_York');
+    expect([before, after]).toContain(est.day);
   });
 
   it('drafts a data file from a raw text', async () => {

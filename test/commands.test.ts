@@ -139,6 +139,31 @@ describe('router', () => {
     expect(recorded.replies[0]!.ephemeral).toBe(true);
   });
 
+  it('runs preconditions in order and answers a failed one ephemerally, in the user’s language, as "refused"', async () => {
+    const router = new InteractionRouter(COMMANDS, testServices(), null);
+    const inDm = commandContext('daily', {}, { guildId: null, locale: 'zh-CN' });
+    inDm.context.options = { ...inDm.context.options, subcommand: () => 'status' };
+    expect(await router.command(inDm.context)).toBe('refused');
+    expect(inDm.recorded.replies).toEqual([{ content: messages.guildOnly['zh-CN'], ephemeral: true }]);
+    // In a server, but these test services have no daily storage: the next precondition refuses.
+    const noStorage = commandContext('daily', {});
+    noStorage.context.options = { ...noStorage.context.options, subcommand: () => 'status' };
+    expect(await router.command(noStorage.context)).toBe('refused');
+    expect(noStorage.recorded.replies).toEqual([{ content: messages.storageUnavailable.en, ephemeral: true }]);
+  });
+
+  it('reads typed arguments from the definition: a missing required option or unknown subcommand is refused, not run', async () => {
+    const router = new InteractionRouter(COMMANDS, testServices(), null);
+    const missing = commandContext('speaker', {});
+    expect(await router.command(missing.context)).toBe('refused');
+    expect(missing.recorded.replies).toEqual([{ content: messages.missingOption.en('name'), ephemeral: true }]);
+    const services = testServices({ daily: {} as never });
+    const unknown = commandContext('daily', {}, { services });
+    unknown.context.options = { ...unknown.context.options, subcommand: () => 'explode' };
+    expect(await new InteractionRouter(COMMANDS, services, null).command(unknown.context)).toBe('refused');
+    expect(unknown.recorded.replies).toEqual([{ content: messages.unknownCommand.en, ephemeral: true }]);
+  });
+
   it('every command has localised descriptions for zh-CN and zh-TW', () => {
     for (const command of COMMANDS) {
       expect(command.data.description_localizations?.['zh-CN'], command.data.name).toBeTruthy();

@@ -23,7 +23,7 @@ const USAGE = `usage: npm run --silent cli -- <command>
   search --stdin --json            one query per input line, one JSON object per output line
   sources [--json]                 the interviews, their speakers and passage counts
   passages --json                  every indexed passage as JSON Lines
-  tip [--date YYYY-MM-DD] [--channel ID] [--json]
+  tip [--date YYYY-MM-DD] [--timezone ZONE] [--channel ID] [--json]
   import <raw.txt>                 a draft data file (Markdown) for a person to review
   card <passage-id> --out FILE.png [--theme dark|light]   the quote card of a passage`;
 
