@@ -49,13 +49,16 @@ function zoneProblem(zone: Exclude<TimeZoneResolution, { kind: 'zone' }>, typed:
 type Args = ArgumentsOf<typeof data>;
 type SubcommandOptions<S extends Args['subcommand']> = Extract<Args, { subcommand: S }>['options'];
 
-async function set(context: CommandContext, { channel, time: timeText, timezone, role }: SubcommandOptions<'set'>): Promise<void> {
+async function set(context: CommandContext, { channel, time: timeText, timezone, role, style: styleText }: SubcommandOptions<'set'>): Promise<void> {
   const { locale, services } = context;
   const daily = services.daily!;
   await manageGuild(context);
   if (!(TEXT_CHANNELS as readonly number[]).includes(channel.type) || (channel.guildId !== null && channel.guildId !== context.guildId)) {
     throw new UserError(messages.badChannel, 'bad-channel');
   }
+  // Discord offers the two choices only; a modified client (or the console) may send anything else.
+  const style = styleText === null ? 'text' : styleText === 'text' || styleText === 'card' ? styleText : null;
+  if (!style) throw new UserError(messages.badStyle, 'bad-style');
   const time = parseTimeOfDay(timeText.trim());
   if (!time) throw new UserError((l) => messages.badTime[l](timeText), 'bad-time');
   const zoneText = timezone ?? services.config.defaultTimeZone;
@@ -64,7 +67,8 @@ async function set(context: CommandContext, { channel, time: timeText, timezone,
   const timeZone = zone.zone;
 
   // The bot must be able to post there; a channel of another server has no permissions for us here.
-  await botCan(context, channel.id, REQUIRED_PERMISSIONS);
+  // A card is an uploaded file: Discord also needs Attach Files for it.
+  await botCan(context, channel.id, style === 'card' ? [...REQUIRED_PERMISSIONS, { bit: PermissionFlagsBits.AttachFiles, name: 'Attach Files' }] : REQUIRED_PERMISSIONS);
 
   const { subscription } = await daily.subscribe({
     guildId: context.guildId!,
@@ -73,6 +77,7 @@ async function set(context: CommandContext, { channel, time: timeText, timezone,
     timeZone,
     mentionRoleId: role,
     createdBy: context.user.id,
+    style,
   });
   const next = nextRunAt(services.now(), subscription.time, subscription.timeZone);
   const text = messages.subscribed[locale](`<#${channel.id}>`, subscription.time, subscription.timeZone, when(next.at, subscription.timeZone));
@@ -89,7 +94,8 @@ async function off(context: CommandContext, { channel }: SubcommandOptions<'off'
 
 function statusField(entry: SubscriptionStatus, locale: Locale): { name: string; value: string } {
   const { subscription: sub, next, lastPost } = entry;
-  const lines: string[] = [`${sub.time} ${sub.timeZone}${sub.mentionRoleId ? ` · <@&${sub.mentionRoleId}>` : ''}`];
+  const style = t(sub.style === 'card' ? messages.styleCard : messages.styleText, locale);
+  const lines: string[] = [`${sub.time} ${sub.timeZone} · ${style}${sub.mentionRoleId ? ` · <@&${sub.mentionRoleId}>` : ''}`];
   if (sub.pauseReason) lines.push(messages.statusPaused[locale](pauseText(sub.pauseReason, locale)));
   else if (next?.at) lines.push(`${t(messages.statusNext, locale)}: ${when(next.at, sub.timeZone)}`);
   lines.push(
@@ -134,6 +140,15 @@ const data = {
           { type: ApplicationCommandOptionType.String, name: 'time', ...localized('daily.set.time'), required: true, min_length: 3, max_length: 5 },
           { type: ApplicationCommandOptionType.String, name: 'timezone', ...localized('daily.set.timezone'), autocomplete: true, max_length: 64 },
           { type: ApplicationCommandOptionType.Role, name: 'role', ...localized('daily.set.role') },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'style',
+            ...localized('daily.set.style'),
+            choices: [
+              { name: 'text', name_localizations: { 'zh-CN': '文字', 'zh-TW': '文字' }, value: 'text' },
+              { name: 'card', name_localizations: { 'zh-CN': '卡片', 'zh-TW': '卡片' }, value: 'card' },
+            ],
+          },
         ],
       },
       {

@@ -18,6 +18,8 @@ import type { Logger } from '../logger.ts';
 import { toDiscordPayload, type ReplyPayload } from './payload.ts';
 import { messages, toLocale, type Locale } from './i18n.ts';
 import { quoteEmbed } from './render.ts';
+import { cardContent } from '../core/card/content.ts';
+import { CardBusyError, type CardService } from '../card/service.ts';
 
 /** One subscription as `/daily status` shows it. */
 export interface SubscriptionStatus {
@@ -90,6 +92,8 @@ export interface DailyServiceOptions {
   };
   /** The open store (see `openStore`); closed by {@link DailyService.close}. */
   store: DailyStore;
+  /** Quote cards, for subscriptions with `style: card`. Without it they are posted as text. */
+  cards?: CardService;
 }
 
 /** The daily post: a short header, the quote embed, and the opt-in role mention (the only ping the bot makes). */
@@ -122,7 +126,7 @@ export function classifyPostError(error: unknown): { permanent: boolean; reason:
 
 /** Creates the daily-tip service over `options.store`. */
 export function createDailyService(options: DailyServiceOptions): DailyService {
-  const { client, library, logger, config, store } = options;
+  const { client, library, logger, config, store, cards } = options;
   const now = options.now ?? (() => new Date());
   const log = logger.child({ component: 'daily' });
   const listeners = new Set<(event: DailyEvent) => void>();
@@ -133,6 +137,18 @@ export function createDailyService(options: DailyServiceOptions): DailyService {
     const tip = { ...library.index.describe(passage), tipId: request.tipId, dayIndex: 0, cycle: 0, position: 0 };
     const locale = toLocale(client.guilds.cache.get(request.guildId)?.preferredLocale ?? 'zh-CN');
     const payload = toDiscordPayload(dailyPostPayload(tip, locale, request.mentionRoleId));
+    // `style: card`: the picture, with the same text (embed) beside it so the post stays searchable.
+    let card: Awaited<ReturnType<CardService['card']>> | null = null;
+    if (request.style === 'card' && cards) {
+      try {
+        card = await cards.card(cardContent(passage, tip.interview, tip.speaker), 'dark');
+      } catch (error) {
+        // A full renderer is transient: retry later with the same nonce. Anything else (a broken
+        // renderer) must not cost the channel its tip: post the text.
+        if (error instanceof CardBusyError) return { ok: false, permanent: false, reason: 'card renderer busy' };
+        log.warn({ err: error, channelId: request.channelId }, 'daily: card render failed, posting text');
+      }
+    }
     try {
       const message = (await client.rest.post(Routes.channelMessages(request.channelId), {
         body: {
@@ -141,7 +157,9 @@ export function createDailyService(options: DailyServiceOptions): DailyService {
           allowed_mentions: { parse: [], roles: request.mentionRoleId ? [request.mentionRoleId] : [] },
           nonce: request.nonce,
           enforce_nonce: true,
+          ...(card ? { attachments: [{ id: 0, filename: card.fileName, description: card.altText }] } : {}),
         },
+        ...(card ? { files: [{ name: card.fileName, data: card.png, contentType: 'image/png' }] } : {}),
       })) as APIMessage;
       return { ok: true, messageId: message.id };
     } catch (error) {

@@ -10,6 +10,7 @@ import { createDailyService, type DailyService, type DailyServiceOptions } from 
 import { attachRouter, createDiscordClient, type DiscordClientOptions } from './discord.ts';
 import { buildServices } from './services.ts';
 import type { Command, Services } from './types.ts';
+import { CardService, type CardServiceOptions } from '../card/service.ts';
 
 /** Inputs of {@link startBot}. */
 export interface StartBotOptions {
@@ -28,6 +29,8 @@ export interface StartBotOptions {
   commands: readonly Command[];
   /** Daily scheduler tuning (tests). Default: the scheduler's defaults. */
   daily?: DailyServiceOptions['scheduler'];
+  /** Quote card renderer options, or false for none. Default: the renderer's defaults. */
+  cards?: CardServiceOptions | false;
   /** An open SQLite database instead of the configured store (tests inject storage faults). */
   database?: Db;
   /** An open store instead of the configured one (tests). */
@@ -39,7 +42,7 @@ export interface RunningBot {
   client: Client;
   services: Services;
   daily: DailyService;
-  /** Graceful: stops claiming, waits (≤ 10 s) for posts in flight, releases leases, closes the store, disconnects. Idempotent. */
+  /** Graceful: stops claiming, waits (≤ 10 s) for posts in flight, releases leases, closes the store, stops the card renderer, disconnects. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -52,8 +55,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   logger.info({ store: store.kind }, 'daily store ready');
   const client = createDiscordClient({ ...options.client, apiUrl: config.discordApiUrl, globalRequestsPerSecond: config.discordGlobalRps });
   const scheduler = { ...(config.dailyLeaseMs ? { leaseMs: config.dailyLeaseMs } : {}), ...options.daily };
-  const daily = createDailyService({ client, library, logger, config, now: options.now, scheduler, store });
-  const { services, router } = buildServices({ library, logger, config, daily, now: options.now, rateLimit: options.rateLimit, commands: options.commands });
+  // One card renderer for commands and the daily post (no worker starts until the first card).
+  const cards = options.cards === false ? undefined : new CardService(options.cards ?? {});
+  const daily = createDailyService({ client, library, logger, config, now: options.now, scheduler, store, cards });
+  const { services, router } = buildServices({ library, logger, config, daily, now: options.now, rateLimit: options.rateLimit, commands: options.commands, cards: cards ?? false });
   attachRouter(client, router, services);
 
   const ready = new Promise<void>((resolve) => {
@@ -76,6 +81,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     // Stop claiming, let posts in flight finish and be recorded, release leases, close the store; then
     // disconnect (the posts need the REST client until they are done).
     await daily.close();
+    await services.cards?.close();
     await client.destroy();
     logger.info('stopped');
   };

@@ -63,7 +63,7 @@ export async function parseBody(recorded: RecordedRequest, raw: Buffer, contentT
       if (typeof value === 'string') {
         if (field === 'payload_json') recorded.body = JSON.parse(value);
       } else {
-        recorded.files.push({ field, filename: value.name, contentType: value.type, size: value.size });
+        recorded.files.push({ field, filename: value.name, contentType: value.type, size: value.size, bytes: Buffer.from(await value.arrayBuffer()) });
       }
     }
     return undefined;

@@ -118,6 +118,8 @@ export interface RecordedFile {
   filename: string;
   contentType: string;
   size: number;
+  /** The uploaded bytes (tests decode images from them). */
+  bytes: Buffer;
 }
 
 /** One REST request as received by the fake. */
