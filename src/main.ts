@@ -12,6 +12,7 @@ import { nodejiebaBuild } from './core/text/tokenizer.ts';
 import { runConsoleLine } from './bot/console.ts';
 import { applyClusterEnv, exitWithManager, isClusterChild, reportClusterReady } from './bot/cluster-child.ts';
 import { startBot, type RunningBot } from './bot/start.ts';
+import { StorageError } from './core/store/database.ts';
 import { buildServices } from './bot/services.ts';
 import { LibraryHolder } from './bot/library-holder.ts';
 import { formatProblem } from './core/corpus/load.ts';
@@ -70,7 +71,7 @@ if (consoleMode) {
     if (line.trim().length === 0) continue;
     process.stdout.write(`${await runConsoleLine(line, services.router, services.services)}\n\n`);
   }
-  services.close();
+  await services.close();
 } else {
   const clusterChild = isClusterChild();
   let bot: RunningBot | undefined;
@@ -78,9 +79,10 @@ if (consoleMode) {
   try {
     bot = await startBot({ library, logger, config, commands: COMMANDS, onReady: clusterChild ? reportClusterReady : undefined });
   } catch (error) {
-    // A shard plan that does not fit Discord's recommendation (SHARD_COUNT=auto): one line, exit 1.
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
+    // A shard plan that does not fit Discord's recommendation (SHARD_COUNT=auto), a bad DATABASE_URL, an
+    // unreachable server, an unopenable file: one line, no secret, non-zero exit.
+    if (error instanceof ConfigError || error instanceof StorageError) {
+      process.stderr.write(`${error.message.split('\n')[0]}\n`);
       process.exit(1);
     }
     throw error;

@@ -41,6 +41,23 @@ export const noMetrics: BotMetrics = {
   dailyPost() {},
 };
 
+/** A post counts as late when it went out more than this long after the time the server chose. */
+export const LATE_AFTER_MS = 60_000;
+
+/**
+ * Counts one outcome of the daily scheduler (the daily service's `onEvent`): a confirmed post is `sent`,
+ * and also `late` when confirmed more than {@link LATE_AFTER_MS} after its due time; a failure is
+ * `failed`. Transient failures that will be retried and skips are not posts and are not counted.
+ */
+export function countDailyPost(metrics: BotMetrics, event: { outcome: string; lateMs?: number }): void {
+  if (event.outcome === 'posted') {
+    metrics.dailyPost('sent');
+    if ((event.lateMs ?? 0) > LATE_AFTER_MS) metrics.dailyPost('late');
+  } else if (event.outcome === 'failed') {
+    metrics.dailyPost('failed');
+  }
+}
+
 /** Latency buckets in seconds: search answers in about a millisecond, Discord's deadline is 3 s. */
 const LATENCY_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 

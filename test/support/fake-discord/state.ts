@@ -51,7 +51,11 @@ export class FakeDiscordState {
   heartbeatsReceived = 0;
   heartbeatsAcked = 0;
 
-  readonly opts: Required<Pick<FakeDiscordOptions, 'heartbeatIntervalMs' | 'validate' | 'nonceWindowMs' | 'shardCount' | 'maxConcurrency'>>;
+  readonly opts: Required<Pick<FakeDiscordOptions, 'heartbeatIntervalMs' | 'validate' | 'nonceWindowMs' | 'shardCount' | 'maxConcurrency' | 'globalRequestsPerSecond' | 'restLatencyMs'>>;
+  /** Times (ms) of the REST requests counted in the current one-second global window. */
+  readonly globalWindow: number[] = [];
+  /** How many requests the global limit refused (429). */
+  globalRateLimited = 0;
   port = 0;
   stopped = false;
   readonly conns = new Set<Conn>();
@@ -84,6 +88,8 @@ export class FakeDiscordState {
       nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000,
       shardCount: options.shardCount ?? 1,
       maxConcurrency: options.maxConcurrency ?? 16,
+      globalRequestsPerSecond: options.globalRequestsPerSecond ?? Infinity,
+      restLatencyMs: options.restLatencyMs ?? 0,
     };
     const guilds = options.guilds ?? [
       { id: snowflake(), name: 'Fake Guild', channels: [{ id: snowflake(), name: 'general', type: 0 }] },

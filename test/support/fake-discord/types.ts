@@ -99,6 +99,14 @@ export interface FakeDiscordOptions {
    * process's shards without its 5 s wait between them (a large bot's value; real small bots get 1).
    */
   maxConcurrency?: number;
+  /**
+   * Discord's global rate limit: at most this many REST requests per second (interaction callbacks and
+   * webhooks exempt, as on Discord); beyond it a 429 with `x-ratelimit-global: true` and `retry_after`.
+   * Default: unlimited.
+   */
+  globalRequestsPerSecond?: number;
+  /** Simulated latency of every REST answer, in ms. Default 0. */
+  restLatencyMs?: number;
 }
 
 /** A response a test wants the REST server to give. */
@@ -121,6 +129,8 @@ export interface RecordedFile {
   filename: string;
   contentType: string;
   size: number;
+  /** The uploaded bytes (tests decode images from them). */
+  bytes: Buffer;
 }
 
 /** One REST request as received by the fake. */
