@@ -126,7 +126,7 @@ describe('metrics and health endpoint', () => {
   it('counts daily posts sent, failed and late (a catch-up after a restart)', async () => {
     const databasePath = join(directory, 'daily.db');
     const clock = settableClock('2026-11-23T00:00:00Z');
-    const first = await startHarness({ fake: fakeOptions, config: { databasePath, metrics: { host: '127.0.0.1', port: 0 } }, bot: { now: clock.now, daily: { leaseMs: 0, retryDelayMs: 100 } } });
+    const first = await startHarness({ fake: fakeOptions, config: { databasePath, metrics: { host: '127.0.0.1', port: 0 } }, bot: { now: clock.now, daily: { retryDelayMs: 100 } } });
     harnesses.push(first);
     const subscribe = (channelId: string) =>
       first.fake.sendInteraction(
@@ -143,7 +143,7 @@ describe('metrics and health endpoint', () => {
     await first.bot.stop(); // the fake keeps running (stopped with `first` at the end)
     first.fake.failNext('POST', `/channels/${GONE}/messages`, [{ status: 404, body: { message: 'Unknown Channel', code: 10003 } }]);
     clock.set('2026-11-23T01:05:00Z');
-    const second = await startHarness({ reuseFake: first.fake, config: { databasePath, metrics: { host: '127.0.0.1', port: 0 } }, bot: { now: clock.now, daily: { leaseMs: 0, retryDelayMs: 100 } } });
+    const second = await startHarness({ reuseFake: first.fake, config: { databasePath, metrics: { host: '127.0.0.1', port: 0 } }, bot: { now: clock.now, daily: { retryDelayMs: 100 } } });
     harnesses.push(second);
     await first.fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${TIPS}/messages` && r.status === 200, 10_000);
     await first.fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${GONE}/messages`, 10_000);
