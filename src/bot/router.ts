@@ -16,6 +16,7 @@ import { readArguments } from './options.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { AutocompleteContext, ButtonContext, Command, CommandContext, Services } from './types.ts';
 import { UserError } from './user-error.ts';
+import { scrubSecrets } from '../logger.ts';
 
 /** The outcome written to the log line of each interaction. `refused`: a {@link UserError} answered it. */
 export type Outcome = 'ok' | 'error' | 'refused' | 'rate-limited' | 'unknown-command';
@@ -45,7 +46,8 @@ export class InteractionRouter {
   }
 
   /** Runs a slash command: rate limit, preconditions, typed arguments, then `execute`. Never throws. */
-  async command(context: CommandContext): Promise<Outcome> {
+  async command(unsafeContext: CommandContext): Promise<Outcome> {
+    const context = this.withScrubbedReplies(unsafeContext);
     const command = this.byName.get(context.commandName);
     return this.guard('command', context.commandName, context, async () => {
       if (!command) {
@@ -60,7 +62,8 @@ export class InteractionRouter {
   }
 
   /** Answers an autocomplete request (not rate limited: Discord sends one per keystroke). Never throws. */
-  async autocomplete(context: AutocompleteContext): Promise<Outcome> {
+  async autocomplete(unsafeContext: AutocompleteContext): Promise<Outcome> {
+    const context = this.withScrubbedReplies(unsafeContext);
     const command = this.byName.get(context.commandName);
     return this.guard('autocomplete', context.commandName, context, async () => {
       if (!command?.autocomplete) {
@@ -73,7 +76,8 @@ export class InteractionRouter {
   }
 
   /** Handles a button click: decodes its `custom_id`, then runs the handler of its kind. Never throws. */
-  async button(context: ButtonContext): Promise<Outcome> {
+  async button(unsafeContext: ButtonContext): Promise<Outcome> {
+    const context = this.withScrubbedReplies(unsafeContext);
     const data = decodeCustomId(context.customId);
     const handler = data ? this.byButtonKind.get(data.kind) : undefined;
     return this.guard('button', data?.kind ?? 'unknown', context, async () => {
@@ -139,6 +143,24 @@ export class InteractionRouter {
     }
   }
 
+  /**
+   * The context with every outgoing answer scrubbed of the bot token. Replies may echo what a user typed
+   * (the /quote embed carries its search so that buttons stay stateless), and a user can type anything,
+   * the token included: no reply, update or autocomplete choice may ever carry it.
+   */
+  private withScrubbedReplies<C extends CommandContext | AutocompleteContext | ButtonContext>(context: C): C {
+    const secrets = [this.services.config.discordToken].filter((s): s is string => typeof s === 'string' && s.length >= 8);
+    if (secrets.length === 0) return context;
+    // Each context is made for one interaction, so its methods are wrapped in place.
+    const methods = context as unknown as Record<string, unknown>;
+    for (const method of ['reply', 'update', 'respond'] as const) {
+      const original = methods[method];
+      if (typeof original !== 'function') continue;
+      methods[method] = (payload: unknown) => (original as (p: unknown) => Promise<void>).call(context, scrubDeep(payload, secrets));
+    }
+    return context;
+  }
+
   /** Sends `content` ephemerally; a failure to send is logged, never thrown. */
   private async tell(context: CommandContext | ButtonContext, content: string, errorId: string | null): Promise<void> {
     try {
@@ -151,4 +173,12 @@ export class InteractionRouter {
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
+}
+
+/** Strings anywhere in `value` with each secret replaced; binary data (attachments) left as it is. */
+function scrubDeep<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return scrubSecrets(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((item) => scrubDeep(item, secrets)) as T;
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrubDeep(item, secrets)])) as T;
 }
