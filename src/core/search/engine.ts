@@ -7,6 +7,9 @@ import { IndexFileError, readIndexFile, writeIndexFile } from './index-file.ts';
 import type { Interview, InterviewMeta, Passage, Speaker } from '../corpus/types.ts';
 import { foldLatinTerm, isLatinTerm, type Tokenizer } from '../text/tokenizer.ts';
 import { findHighlights, type Highlight } from './highlight.ts';
+import { DEFAULT_RANKING, passagePrior, type RankingWeights } from './ranking.ts';
+
+export { passagePrior } from './ranking.ts';
 
 /** Longest query we analyse; longer input is cut at a character boundary (Discord allows 6,000). */
 export const MAX_QUERY_CHARS = 500;
@@ -24,8 +27,15 @@ interface IndexedDocument {
 export interface QuoteIndexOptions {
   /** Field boosts. Default: `{ text: 1, speaker: 1.5, title: 0.5, section: 0.5 }`. */
   boost?: Record<'text' | 'speaker' | 'title' | 'section', number>;
-  /** Score factor for passages that have a speaker over plain narration. Default: 1.15. */
+  /** Score factor for passages that have a speaker over plain narration. Default: 1.15 (same as `ranking.quoteBoost`). */
   quoteBoost?: number;
+  /** Weights of the quotability prior and of the layers over BM25. Default: {@link DEFAULT_RANKING}. */
+  ranking?: Partial<RankingWeights>;
+  /**
+   * Curated synonyms: normalised word → normalised synonyms (see `text/synonyms.ts`). A passage that matches a
+   * query only through a synonym ranks after every passage that matches it as typed. Default: none.
+   */
+  synonyms?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What to search for. */
@@ -82,17 +92,16 @@ export interface SearchResponse {
 
 const DEFAULT_BOOST = { text: 1, speaker: 1.5, title: 0.5, section: 0.5 };
 const FIELDS = ['text', 'speaker', 'title', 'section'];
+
 /**
- * How quotable a passage is, whatever the query: a speaker's words beat narration, and a very short
- * passage or a bare question (often an interviewer's) is rarely the answer someone wants.
+ * Below this many hits, a search goes on to the next, looser tier (synonyms, then jieba's search-mode
+ * pieces of the query), whose hits come after the ones found so far.
  */
-export function passagePrior(passage: Passage, quoteBoost: number): number {
-  let prior = passage.speakerId ? quoteBoost : 1;
-  const length = Array.from(passage.text).length;
-  if (length < 30) prior *= 0.75;
-  if (/[?？][”"」』）)]*$/u.test(passage.text.trim())) prior *= 0.8;
-  return prior;
-}
+const ENOUGH_HITS = 5;
+/** Questions among this many best results lend their score to their answers. */
+const QUESTION_DEPTH = 20;
+/** At most this many answers per question take part (the first ones, in reading order). */
+const MAX_ANSWERS = 12;
 
 /** Most normalised passage texts kept for re-ranking (≈ 10 MB of text at most). */
 const NORMALIZED_CACHE_SIZE = 20_000;
@@ -114,7 +123,10 @@ export class QuoteIndex {
   readonly interviews: ReadonlyMap<string, Interview>;
   private miniSearch: MiniSearch<IndexedDocument>;
   private readonly tokenizer: Tokenizer;
-  private readonly quoteBoost: number;
+  private ranking: RankingWeights;
+  private readonly synonyms: ReadonlyMap<string, readonly string[]>;
+  /** Passage position → positions of its answers (questions only). */
+  private readonly answerPositions: ReadonlyMap<number, number[]>;
   private byId: Map<string, Passage> | undefined;
   private readonly normalizedCache = new Map<number, string>();
   private readonly boost: Record<string, number>;
@@ -123,7 +135,7 @@ export class QuoteIndex {
   /** Normalised speaker id, name or alias → the speakers it names (built on first use). */
   private speakerNames: Map<string, Array<{ interviewId: string; speaker: Speaker }>> | undefined;
   /** Per-passage score factor, see {@link passagePrior}. */
-  private readonly priors: Float32Array;
+  private priors: Float32Array;
 
   /**
    * Indexes `passages` of `interviews`. `indexFile`, when given, is a file written by {@link QuoteIndex.save}
@@ -138,8 +150,17 @@ export class QuoteIndex {
     this.passages = passages;
     this.interviews = new Map(interviews.map((interview) => [interview.id, interview]));
     this.tokenizer = tokenizer;
-    this.quoteBoost = options.quoteBoost ?? 1.15;
-    this.priors = Float32Array.from(passages, (passage) => passagePrior(passage, this.quoteBoost));
+    this.ranking = { ...DEFAULT_RANKING, ...(options.quoteBoost !== undefined ? { quoteBoost: options.quoteBoost } : {}), ...options.ranking };
+    this.synonyms = options.synonyms ?? new Map();
+    this.priors = this.computePriors();
+    const positions = new Map(passages.map((passage, i) => [passage.id, i]));
+    const answerPositions = new Map<number, number[]>();
+    passages.forEach((passage, i) => {
+      if (passage.answers.length === 0) return;
+      const found = passage.answers.slice(0, MAX_ANSWERS).flatMap((id) => (positions.has(id) ? [positions.get(id)!] : []));
+      if (found.length > 0) answerPositions.set(i, found);
+    });
+    this.answerPositions = answerPositions;
     this.boost = options.boost ?? DEFAULT_BOOST;
     const miniOptions = this.miniSearchOptions(this.boost);
     if (options.indexFile !== undefined) {
@@ -151,6 +172,34 @@ export class QuoteIndex {
       this.miniSearch = new MiniSearch<IndexedDocument>(miniOptions);
       this.miniSearch.addAll(passages.map((passage, id) => this.toDocument(passage, id)));
     }
+  }
+
+  /** The ranking weights in use. */
+  get rankingWeights(): Readonly<RankingWeights> {
+    return this.ranking;
+  }
+
+  /**
+   * Changes the ranking weights without re-indexing (the weight search in `scripts/tune-ranking.ts`).
+   * Searches after the call use the new weights.
+   */
+  setRanking(weights: Partial<RankingWeights>): void {
+    this.ranking = { ...this.ranking, ...weights };
+    this.priors = this.computePriors();
+    this.scorerCache = undefined;
+  }
+
+  /** The quotability prior of the passage at `position` (see {@link passagePrior}). */
+  prior(position: number): number {
+    return this.priors[position] ?? 1;
+  }
+
+  private computePriors(): Float32Array {
+    const names = new Map<string, string[]>();
+    for (const interview of this.interviews.values()) {
+      names.set(interview.id, interview.speakers.flatMap((s) => [s.name, ...s.aliases]).filter((n) => n.length >= 2));
+    }
+    return Float32Array.from(this.passages, (passage) => passagePrior(passage, this.ranking, names.get(passage.interviewId) ?? []));
   }
 
   /** Writes the index to `path` for a later `new QuoteIndex(…, { indexFile: path })`. Returns its size in bytes. */
@@ -219,11 +268,61 @@ export class QuoteIndex {
 
   /** Searches the corpus. Never throws on user input: problems are reported in the response. */
   search(query: QuoteQuery): SearchResponse {
+    const limit = Math.min(50, Math.max(1, Math.floor(query.limit ?? 5)));
+    const { response, ranked, terms } = this.rank(query);
+    if (ranked === null) return response;
+    const hits = ranked.slice(0, limit).map((result) => this.toHit(result, terms));
+    return { ...response, hits };
+  }
+
+  /**
+   * The best passage of each speaker for the query (narration and generic roles such as the audience left
+   * out), best speaker first: a topic's different views side by side. A person who speaks in several
+   * interviews counts once (by name).
+   *
+   * @param query - as for {@link QuoteIndex.search}; `limit` is the number of speakers (default 5, at most 50).
+   */
+  searchPerSpeaker(query: QuoteQuery): SearchResponse {
+    const limit = Math.min(50, Math.max(1, Math.floor(query.limit ?? 5)));
+    const { response, ranked, terms } = this.rank(query);
+    if (ranked === null) return response;
+    const seen = new Set<string>();
+    const hits: SearchHit[] = [];
+    for (const result of ranked) {
+      const passage = this.passages[result.id]!;
+      if (passage.speakerName === null || passage.part === 'audience' || seen.has(passage.speakerName)) continue;
+      seen.add(passage.speakerName);
+      hits.push(this.toHit(result, terms));
+      if (hits.length === limit) break;
+    }
+    return { ...response, hits };
+  }
+
+  private toHit(result: Ranked, terms: string[]): SearchHit {
+    const passage = this.passages[result.id]!;
+    const matched = this.scorer().matchedTerms(result.doc, terms, this.synonyms);
+    return {
+      ...this.describe(passage),
+      score: result.score,
+      matchedTerms: matched,
+      highlights: findHighlights(passage.text, matched, this.tokenizer.normalize, this.normalizedText(result.id)),
+    };
+  }
+
+  /**
+   * The ranking behind {@link QuoteIndex.search}, best first, up to {@link RERANK_DEPTH} × tiers:
+   * 1. every query term as typed (AND), then any term (OR) when nothing has them all;
+   * 2. when that finds fewer than {@link ENOUGH_HITS}: the same with curated synonyms, then with jieba's
+   *    search-mode pieces of the query (卖房子 → 卖房, 房子); each tier's hits come after the previous tier's,
+   *    so a synonym or a piece never outranks a match of the words as typed;
+   * 3. within the best results, a question lends its score to the answers that follow it (see
+   *    {@link RankingWeights.answerWeight}), so the answer ranks above its echo.
+   */
+  private rank(query: QuoteQuery): { response: SearchResponse; ranked: Ranked[] | null; terms: string[] } {
     const trimmed = query.text.trim();
     const chars = Array.from(trimmed);
     const truncated = chars.length > MAX_QUERY_CHARS;
     const text = truncated ? chars.slice(0, MAX_QUERY_CHARS).join('') : trimmed;
-    const limit = Math.min(50, Math.max(1, Math.floor(query.limit ?? 5)));
     const response = (partial: Partial<SearchResponse>): SearchResponse => ({
       query: text,
       terms: [],
@@ -233,32 +332,107 @@ export class QuoteIndex {
       suggestions: [],
       ...partial,
     });
+    const none = (partial: Partial<SearchResponse>, terms: string[] = []) => ({ response: response(partial), ranked: null, terms });
 
     const filter = this.buildFilter(query);
-    if ('problem' in filter) return response({ problem: filter.problem, suggestions: filter.suggestions });
-    if (text.length === 0) return response({ problem: 'empty' });
+    if ('problem' in filter) return none({ problem: filter.problem, suggestions: filter.suggestions });
+    if (text.length === 0) return none({ problem: 'empty' });
     const terms = this.tokenizer.tokenizeQuery(text).flatMap((term) => this.splitJoinedWord(term));
-    if (terms.length === 0) return response({ problem: 'no-terms' });
+    if (terms.length === 0) return none({ problem: 'no-terms' });
 
-    // AND first: a passage with every term beats one with the most frequent term. OR when AND is empty.
-    let results = this.scorer().search(terms, 'AND', filter.acceptIndex, RERANK_DEPTH, filter.candidates);
-    if (results.length === 0 && terms.length > 1) {
-      results = this.scorer().search(terms, 'OR', filter.acceptIndex, RERANK_DEPTH, filter.candidates);
+    const scorer = this.scorer();
+    const search = (searchTerms: string[], mode: 'AND' | 'OR', synonyms: ReadonlyMap<string, readonly string[]> | null) =>
+      this.rerankByPhrase(scorer.search(searchTerms, mode, filter.acceptIndex, RERANK_DEPTH, filter.candidates, synonyms), text, searchTerms);
+
+    // Tier 0: the words as typed.
+    const tiers: Scored[][] = [search(terms, 'AND', null)];
+    let found = tiers[0]!.length;
+    const useSynonyms = this.ranking.synonymWeight > 0 && terms.some((term) => this.synonyms.has(term));
+    if (found < ENOUGH_HITS && useSynonyms) {
+      tiers.push(search(terms, 'AND', this.synonyms));
+      found += tiers[tiers.length - 1]!.length;
     }
-    if (results.length === 0) return response({ terms, suggestions: this.suggest(terms, filter.accept) });
+    let pieces: string[] | null = null;
+    if (found < ENOUGH_HITS && this.ranking.subwordFallback) {
+      pieces = this.subwordPieces(text, terms);
+      if (pieces !== null) {
+        tiers.push(search(pieces, 'AND', useSynonyms ? this.synonyms : null));
+        found += tiers[tiers.length - 1]!.length;
+      }
+    }
+    if (found === 0 && terms.length > 1) tiers.push(search(terms, 'OR', null));
+    if (found === 0 && (pieces ?? terms).length > 1) tiers.push(search(pieces ?? terms, 'OR', useSynonyms ? this.synonyms : null));
 
-    const ranked = this.rerankByPhrase(results, text, terms);
-    const hits = ranked.slice(0, limit).map((result): SearchHit => {
-      const passage = this.passages[result.id]!;
-      const matched = this.scorer().matchedTerms(result.doc, terms);
-      return {
-        ...this.describe(passage),
-        score: result.score,
-        matchedTerms: matched,
-        highlights: findHighlights(passage.text, matched, this.tokenizer.normalize, this.normalizedText(result.id)),
-      };
+    const ranked = this.promoteAnswers(this.mergeTiers(tiers), pieces ?? terms, filter.acceptIndex);
+    if (ranked.length === 0) return none({ terms, suggestions: this.suggest(terms, filter.accept) }, terms);
+    return { response: response({ terms }), ranked, terms: pieces ? [...new Set([...terms, ...pieces])] : terms };
+  }
+
+  /** Tier after tier, each passage once (in its first tier). */
+  private mergeTiers(tiers: Scored[][]): Ranked[] {
+    if (tiers.length === 1) return tiers[0]!.map((result) => ({ ...result, tier: 0 }));
+    const seen = new Set<number>();
+    const out: Ranked[] = [];
+    tiers.forEach((results, tier) => {
+      for (const result of results) {
+        if (seen.has(result.id)) continue;
+        seen.add(result.id);
+        out.push({ ...result, tier });
+      }
     });
-    return response({ terms, hits });
+    return out;
+  }
+
+  /**
+   * jieba's search-mode pieces of the query (技术创业 → 技术, 创业; 卖房子 → 卖房, 房子), keeping only indexed
+   * ones; null when they add nothing to the precise terms.
+   */
+  private subwordPieces(text: string, terms: string[]): string[] | null {
+    const pieces = [...new Set(this.tokenizer.tokenizeForIndex(text))].filter((piece) => this.isIndexed(piece));
+    if (pieces.length === 0) return null;
+    const precise = new Set(terms);
+    if (pieces.every((piece) => precise.has(piece)) && terms.every((term) => pieces.includes(term))) return null;
+    // A piece inside a longer piece that is itself indexed adds nothing but a stricter AND.
+    return pieces;
+  }
+
+  /**
+   * A question among the best results lends `answerWeight` × its score to each of its answers (added to the
+   * answer's own score), so that the answer which follows the question outranks it; answers keep the better
+   * tier of the two. Then everything is sorted by tier, then score.
+   */
+  private promoteAnswers(ranked: Ranked[], terms: string[], accept: ((index: number) => boolean) | null): Ranked[] {
+    const weight = this.ranking.answerWeight;
+    if (weight <= 0 || this.answerPositions.size === 0) return ranked;
+    let byId: Map<number, Ranked> | undefined;
+    const extra: Ranked[] = [];
+    let changed = false;
+    const questions = ranked.slice(0, QUESTION_DEPTH);
+    for (const question of questions) {
+      const answers = this.answerPositions.get(question.id);
+      if (answers === undefined) continue;
+      byId ??= new Map(ranked.map((result) => [result.id, result]));
+      for (const answer of answers) {
+        if (accept !== null && !accept(answer)) continue;
+        const lent = weight * question.score;
+        const existing = byId.get(answer);
+        if (existing !== undefined) {
+          existing.score += lent;
+          existing.tier = Math.min(existing.tier, question.tier);
+        } else {
+          const own = this.scorer().scoreDocument(terms, answer);
+          if (own === null) continue;
+          const added: Ranked = { doc: own.doc, id: answer, score: own.score + lent, tier: question.tier };
+          byId.set(answer, added);
+          extra.push(added);
+        }
+        changed = true;
+      }
+    }
+    if (!changed) return ranked;
+    const all = [...ranked, ...extra];
+    all.sort((a, b) => a.tier - b.tier || b.score - a.score || a.id - b.id);
+    return all;
   }
 
   /**
@@ -392,7 +566,7 @@ export class QuoteIndex {
   /** The BM25 scorer over the current MiniSearch index (built on first use). */
   private scorer(): Scorer {
     if (!this.scorerCache || this.scorerCache.miniSearch !== this.miniSearch) {
-      this.scorerCache = { miniSearch: this.miniSearch, scorer: new Scorer(this.miniSearch, this.miniSearchOptions(this.boost), this.priors) };
+      this.scorerCache = { miniSearch: this.miniSearch, scorer: new Scorer(this.miniSearch, this.miniSearchOptions(this.boost), this.priors, this.ranking.synonymWeight) };
     }
     return this.scorerCache.scorer;
   }
@@ -493,6 +667,11 @@ interface Scored {
   score: number;
 }
 
+/** A scored document and the tier that found it (0: the words as typed; see QuoteIndex.rank). */
+interface Ranked extends Scored {
+  tier: number;
+}
+
 /**
  * BM25 over MiniSearch's inverted index, with the same formula, weights and summation order as
  * `MiniSearch.search` (so the scores are the same), but built for large corpora:
@@ -523,7 +702,11 @@ class Scorer {
   private readonly total: Float64Array;
   private readonly matched: Uint16Array;
 
-  constructor(miniSearch: MiniSearch<IndexedDocument>, options: MiniSearchOptions<IndexedDocument>, priors: Float32Array) {
+  /** Weight of a synonym relative to the term as typed. */
+  private readonly synonymWeight: number;
+
+  constructor(miniSearch: MiniSearch<IndexedDocument>, options: MiniSearchOptions<IndexedDocument>, priors: Float32Array, synonymWeight = 0) {
+    this.synonymWeight = synonymWeight;
     const internals = miniSearch as unknown as MiniSearchInternals;
     const search = options.searchOptions!;
     this.index = internals._index;
@@ -563,15 +746,33 @@ class Scorer {
   /** Expansions of the last query's terms (the hits' matched terms need them again). */
   private expanded = new Map<string, TermSpec>();
 
-  /** The index terms a query term stands for, as `MiniSearch.executeQuerySpec` expands it. */
-  private expand(term: string): TermSpec {
-    let spec = this.expanded.get(term);
+  /**
+   * The index terms a query term stands for, as `MiniSearch.executeQuerySpec` expands it; with `synonyms`,
+   * also the term's curated synonyms at the synonym weight.
+   */
+  private expand(term: string, synonyms: ReadonlyMap<string, readonly string[]> | null = null): TermSpec {
+    const alternatives = synonyms?.get(term);
+    const key = alternatives ? `${term}\u0001` : term;
+    let spec = this.expanded.get(key);
     if (spec === undefined) {
       if (this.expanded.size > 256) this.expanded.clear();
       spec = this.expandUncached(term);
-      this.expanded.set(term, spec);
+      if (alternatives) spec = this.withSynonyms(spec, term, alternatives);
+      this.expanded.set(key, spec);
     }
     return spec;
+  }
+
+  private withSynonyms(spec: TermSpec, term: string, alternatives: readonly string[]): TermSpec {
+    const derived = [...spec.derived];
+    let postings = spec.postings;
+    for (const alternative of alternatives) {
+      const data = this.index.get(alternative);
+      if (data === undefined || alternative === term || derived.some((d) => d.term === alternative)) continue;
+      derived.push({ term: alternative, weight: this.synonymWeight, data });
+      for (const field of this.fields) postings += data.get(field.id)?.size ?? 0;
+    }
+    return { derived, postings };
   }
 
   private expandUncached(term: string): TermSpec {
@@ -657,8 +858,9 @@ class Scorer {
     accept: ((index: number) => boolean) | null,
     depth: number,
     candidates: readonly number[] | null = null,
+    synonyms: ReadonlyMap<string, readonly string[]> | null = null,
   ): Scored[] {
-    const specs = terms.map((term) => this.expand(term));
+    const specs = terms.map((term) => this.expand(term, synonyms));
     const top = new TopK(depth);
     if (candidates !== null && (mode === 'OR' || specs.every((spec) => spec.derived.length > 0))) {
       // A selective filter (one speaker): score its passages directly instead of walking posting lists.
@@ -735,11 +937,29 @@ class Scorer {
     return top.sorted();
   }
 
-  /** The index terms of `terms` (with their prefix and fuzzy expansions) that a document contains. */
-  matchedTerms(doc: number, terms: string[]): string[] {
+  /**
+   * One passage's score for `terms` as the OR search would give it (sum of term scores × number of terms
+   * matched), or null when it has none of them.
+   */
+  scoreDocument(terms: string[], id: number): { doc: number; score: number } | null {
+    const doc = this.shortIds[id] ?? -1;
+    if (doc < 0) return null;
+    let total = 0;
+    let matched = 0;
+    for (const term of terms) {
+      const score = this.scoreOne(this.expand(term), doc);
+      if (score < 0) continue;
+      total += score;
+      matched++;
+    }
+    return { doc, score: total * matched };
+  }
+
+  /** The index terms of `terms` (with their prefix, fuzzy and synonym expansions) that a document contains. */
+  matchedTerms(doc: number, terms: string[], synonyms: ReadonlyMap<string, readonly string[]> | null = null): string[] {
     const out: string[] = [];
     for (const term of terms) {
-      for (const derived of this.expand(term).derived) {
+      for (const derived of this.expand(term, synonyms).derived) {
         if (out.includes(derived.term)) continue;
         for (const field of this.fields) {
           if (derived.data.get(field.id)?.has(doc)) {
