@@ -354,7 +354,7 @@ export class QuoteIndex {
     }
     let pieces: string[] | null = null;
     if (found < ENOUGH_HITS && this.ranking.subwordFallback) {
-      pieces = this.subwordPieces(text, terms);
+      pieces = this.subwordPieces(terms);
       if (pieces !== null) {
         tiers.push(search(pieces, 'AND', useSynonyms ? this.synonyms : null));
         found += tiers[tiers.length - 1]!.length;
@@ -384,16 +384,20 @@ export class QuoteIndex {
   }
 
   /**
-   * jieba's search-mode pieces of the query (技术创业 → 技术, 创业; 卖房子 → 卖房, 房子), keeping only indexed
-   * ones; null when they add nothing to the precise terms.
+   * The query relaxed into jieba's search-mode pieces, term by term: a term with indexed pieces stands for
+   * them (先决条件 → 先决, 条件; 卖房子 → 卖房, 房子), a term that is no index term and has no indexed piece is
+   * dropped (nobody said it: 資料庫's Taiwan-table twin 数据库 stays). Null when that changes nothing.
    */
-  private subwordPieces(text: string, terms: string[]): string[] | null {
-    const pieces = [...new Set(this.tokenizer.tokenizeForIndex(text))].filter((piece) => this.isIndexed(piece));
-    if (pieces.length === 0) return null;
-    const precise = new Set(terms);
-    if (pieces.every((piece) => precise.has(piece)) && terms.every((term) => pieces.includes(term))) return null;
-    // A piece inside a longer piece that is itself indexed adds nothing but a stricter AND.
-    return pieces;
+  private subwordPieces(terms: string[]): string[] | null {
+    const out = new Set<string>();
+    for (const term of terms) {
+      const pieces = this.tokenizer.tokenizeForIndex(term).filter((piece) => piece !== term && this.isIndexed(piece));
+      if (pieces.length > 0) for (const piece of pieces) out.add(piece);
+      else if (this.isIndexed(term) || isLatinTerm(term)) out.add(term);
+    }
+    const relaxed = [...out];
+    if (relaxed.length === 0 || (relaxed.length === terms.length && relaxed.every((piece, i) => piece === terms[i]))) return null;
+    return relaxed;
   }
 
   /**
