@@ -13,14 +13,13 @@ import { loadLibrary } from '../src/core/library.ts';
 import type { QuoteIndex } from '../src/core/search/engine.ts';
 import { DEFAULT_RANKING, PLAIN_RANKING, type RankingWeights } from '../src/core/search/ranking.ts';
 
-/** One case of `test/fixtures/relevance.json`. `phrase` (when given) must appear in the right passage. */
+/** One case of `test/fixtures/relevance.json` (see test/relevance.test.ts for the schema). */
 export interface RelevanceCase {
   query: string;
-  source: string;
-  speaker: string;
-  phrase?: string;
   kind?: string;
   speaker_filter?: string;
+  /** The passage that must come first: its interview, speaker (null for narration), a phrase of its text. */
+  expect: { interview: string; speaker: string | null; phrase: string };
 }
 
 /** Per kind (and `all`): cases, hits at rank 1, reciprocal ranks within the top 5. */
@@ -28,7 +27,7 @@ export type KindScores = Map<string, { cases: number; top1: number; rr: number }
 
 /** Whether a result is the passage the case names. */
 function isRight(c: RelevanceCase, hit: { passage: { text: string; interviewId: string }; speaker: { name: string } | null }): boolean {
-  return hit.passage.interviewId === c.source && hit.speaker?.name === c.speaker && (c.phrase === undefined || hit.passage.text.includes(c.phrase));
+  return hit.passage.interviewId === c.expect.interview && (hit.speaker?.name ?? null) === c.expect.speaker && hit.passage.text.includes(c.expect.phrase);
 }
 
 /** Scores `index` on `cases`; `misses` collects the rank-1 misses. */
