@@ -13,10 +13,10 @@ import { QuoteIndex } from '../src/core/search/engine.ts';
 import type { RankingWeights } from '../src/core/search/ranking.ts';
 
 /**
- * The layers over BM25 (answers after questions, synonym and sub-word tiers) are off here: this file checks
+ * The layers over BM25 (answers after questions, synonym and sub-word tiers, a named person first) are off here: this file checks
  * the BM25 pass with the quotability prior as document boost, which MiniSearch can compute too.
  */
-const BM25_ONLY: Partial<RankingWeights> = { answerWeight: 0, synonymWeight: 0, subwordFallback: false };
+const BM25_ONLY: Partial<RankingWeights> = { answerWeight: 0, setupWeight: 0, synonymWeight: 0, subwordFallback: false, namedSpeakerFirst: false };
 let bm25Index: QuoteIndex | undefined;
 function bm25OnlyIndex(): QuoteIndex {
   const { interviews, passages, tokenizer } = testLibrary();
@@ -63,7 +63,7 @@ function reference(index: QuoteIndex, query: { text: string; speaker?: string })
   // test is about scoring them.
   const terms = index.search({ text: query.text }).terms ?? tokenizer.tokenizeQuery(query.text);
   if (terms.length === 0) return [];
-  const speakers = query.speaker ? new Set(index.resolveSpeaker(query.speaker).map((m) => `${m.interviewId}\u0000${m.speaker.id}`)) : null;
+  const speakers = query.speaker ? new Set(index.matchSpeakers(query.speaker).map((m) => `${m.interviewId}\u0000${m.speaker.id}`)) : null;
   const options = {
     tokenize: (joined: string) => joined.split(' '),
     processTerm: (term: string) => term,

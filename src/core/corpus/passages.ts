@@ -187,25 +187,42 @@ function coversAll(spans: readonly TextSpan[], text: string): boolean {
   return !/[\p{L}\p{N}]/u.test(outside);
 }
 
+/** A question mark anywhere (a quoted question counts: 「“真有你们说得那么好吗?…”」). */
+const ASKS = /[?？]/u;
+
 /**
- * Questions and their answers: a host's or the audience's paragraph followed (under the same heading) by
- * guests' paragraphs is a question; those guests' paragraphs, up to the next paragraph that is not a
- * guest's (another turn of the host or the audience, or narration), are its answers.
+ * Questions and their answers, from who speaks when:
+ * - a host's or the audience's paragraph followed (under the same heading) by guests' paragraphs is a
+ *   question; those guests' paragraphs, up to the next paragraph that is not a guest's (another turn of the
+ *   host or the audience, or narration), are its answers;
+ * - a guest's paragraph with a question mark, followed by another guest's turn, is a question to that guest,
+ *   and a narration paragraph with a question mark (a quoted question: 「“你说的合作,是什么形式的合作?”张鑫
+ *   有点担心…」) followed by a speaker's turn is a question to that speaker: the answer is that turn (the
+ *   speaker's paragraphs up to the next change of speaker).
  */
 function linkQuestionsAndAnswers(paragraphs: readonly Paragraph[], ofParagraph: readonly Passage[][]): void {
-  const asks = (p: Paragraph | undefined): boolean => p !== undefined && (p.part === 'host' || p.part === 'audience');
-  paragraphs.forEach((p, index) => {
-    if (!asks(p) || ofParagraph[index]!.length === 0) return;
+  // From the end, so that an answer belongs to the nearest question before it, and a host's question's
+  // answers stop where a guest asks another guest.
+  for (let index = paragraphs.length - 1; index >= 0; index--) {
+    const p = paragraphs[index]!;
     const questions = ofParagraph[index]!;
+    const next = paragraphs[index + 1];
+    if (questions.length === 0 || next === undefined || next.sectionNumber !== p.sectionNumber || next.part !== 'guest') continue;
+    const asker = p.part === 'host' || p.part === 'audience';
+    const turnChange = ASKS.test(p.text) && (p.speakerId === null || (p.part === 'guest' && next.speakerId !== p.speakerId));
+    if (!asker && !turnChange) continue;
     // The part nearest the answers is the question they answer.
     const questionId = questions[questions.length - 1]!.id;
     const answers: Passage[] = [];
     for (let j = index + 1; j < paragraphs.length; j++) {
-      const next = paragraphs[j]!;
-      if (next.part !== 'guest' || next.sectionNumber !== p.sectionNumber) break;
-      for (const passage of ofParagraph[j]!) if (passage.part === 'guest') answers.push(passage);
+      const answer = paragraphs[j]!;
+      if (answer.part !== 'guest' || answer.sectionNumber !== p.sectionNumber) break;
+      if (!asker && answer.speakerId !== next.speakerId) break;
+      const own = ofParagraph[j]!.filter((passage) => passage.part === 'guest');
+      if (own.some((passage) => passage.answersTo !== null)) break;
+      answers.push(...own);
     }
     for (const answer of answers) answer.answersTo = questionId;
     for (const question of questions) question.answers = answers.map((a) => a.id);
-  });
+  }
 }

@@ -4,7 +4,7 @@
  */
 import MiniSearch, { type Options as MiniSearchOptions } from 'minisearch';
 import { IndexFileError, readIndexFile, writeIndexFile } from './index-file.ts';
-import type { Interview, InterviewMeta, Passage, Speaker } from '../corpus/types.ts';
+import { speakerPart, type Interview, type InterviewMeta, type Passage, type Speaker } from '../corpus/types.ts';
 import { foldLatinTerm, isLatinTerm, type Tokenizer } from '../text/tokenizer.ts';
 import { findHighlights, type Highlight } from './highlight.ts';
 import { DEFAULT_RANKING, passagePrior, type RankingWeights } from './ranking.ts';
@@ -99,9 +99,9 @@ const FIELDS = ['text', 'speaker', 'title', 'section'];
  */
 const ENOUGH_HITS = 5;
 /** Questions among this many best results lend their score to their answers. */
-const QUESTION_DEPTH = 20;
+const QUESTION_DEPTH = 50;
 /** At most this many answers per question take part (the first ones, in reading order). */
-const MAX_ANSWERS = 12;
+const MAX_ANSWERS = 10;
 
 /** Most normalised passage texts kept for re-ranking (≈ 10 MB of text at most). */
 const NORMALIZED_CACHE_SIZE = 20_000;
@@ -125,8 +125,12 @@ export class QuoteIndex {
   private readonly tokenizer: Tokenizer;
   private ranking: RankingWeights;
   private readonly synonyms: ReadonlyMap<string, readonly string[]>;
-  /** Passage position → positions of its answers (questions only). */
-  private readonly answerPositions: ReadonlyMap<number, number[]>;
+  /**
+   * Passage position → the passages it lends its match to: a question's answers (`answer`); for narration
+   * right before a speaker's paragraph (「从那天开始,李群就经常被尤永康拉来做“志愿者”…」), that paragraph, and
+   * for a host's remark right after a guest's paragraph, that paragraph (`setup`: the words they frame).
+   */
+  private readonly lendsTo: ReadonlyMap<number, { kind: 'answer' | 'setup'; targets: number[] }>;
   private byId: Map<string, Passage> | undefined;
   private readonly normalizedCache = new Map<number, string>();
   private readonly boost: Record<string, number>;
@@ -154,13 +158,28 @@ export class QuoteIndex {
     this.synonyms = options.synonyms ?? new Map();
     this.priors = this.computePriors();
     const positions = new Map(passages.map((passage, i) => [passage.id, i]));
-    const answerPositions = new Map<number, number[]>();
+    const byParagraph = new Map<string, number[]>();
     passages.forEach((passage, i) => {
-      if (passage.answers.length === 0) return;
-      const found = passage.answers.slice(0, MAX_ANSWERS).flatMap((id) => (positions.has(id) ? [positions.get(id)!] : []));
-      if (found.length > 0) answerPositions.set(i, found);
+      const key = `${passage.interviewId}#${passage.paragraphIndex}`;
+      const list = byParagraph.get(key);
+      if (list) list.push(i);
+      else byParagraph.set(key, [i]);
     });
-    this.answerPositions = answerPositions;
+    const lendsTo = new Map<number, { kind: 'answer' | 'setup'; targets: number[] }>();
+    passages.forEach((passage, i) => {
+      if (passage.answers.length > 0) {
+        const found = passage.answers.slice(0, MAX_ANSWERS).flatMap((id) => (positions.has(id) ? [positions.get(id)!] : []));
+        if (found.length > 0) lendsTo.set(i, { kind: 'answer', targets: found });
+      } else if (passage.speakerId === null) {
+        const next = (byParagraph.get(`${passage.interviewId}#${passage.paragraphIndex + 1}`) ?? []).filter((j) => passages[j]!.speakerId !== null);
+        if (next.length > 0) lendsTo.set(i, { kind: 'setup', targets: next });
+      } else if (passage.part === 'host' || passage.part === 'audience') {
+        // A host's remark right after a guest's words (「外包的过程当中或许是能够发现机会的。」) echoes them.
+        const previous = (byParagraph.get(`${passage.interviewId}#${passage.paragraphIndex - 1}`) ?? []).filter((j) => passages[j]!.part === 'guest');
+        if (previous.length > 0) lendsTo.set(i, { kind: 'setup', targets: previous });
+      }
+    });
+    this.lendsTo = lendsTo;
     this.boost = options.boost ?? DEFAULT_BOOST;
     const miniOptions = this.miniSearchOptions(this.boost);
     if (options.indexFile !== undefined) {
@@ -240,6 +259,49 @@ export class QuoteIndex {
       }
     }
     return [...byKey.values()];
+  }
+
+  /** Every person of the corpus (generic roles such as the audience or "an investor" left out). */
+  people(): Array<{ speaker: Speaker; interviewIds: string[] }> {
+    return this.speakers().filter((entry) => speakerPart(entry.speaker) !== 'audience');
+  }
+
+  /**
+   * People whose name, alias or id matches what someone typed, best match first: the whole name, then a
+   * name that starts with it, then a name with a word (`qi` in `Sun Qi`, `huang` in `Huang Dongxu`) or, for
+   * Chinese, a part (`东旭`) that does. Case, width and Traditional/Simplified do not matter. Generic roles
+   * (the audience, an investor) are never offered.
+   *
+   * @param typed - a partial or full name, alias or id.
+   * @param limit - the most people returned. Default 25 (Discord's autocomplete limit).
+   */
+  findSpeakers(typed: string, limit = 25): Array<{ speaker: Speaker; interviewIds: string[] }> {
+    const wanted = this.tokenizer.normalize(typed.trim());
+    if (wanted.length === 0) return this.people().slice(0, limit);
+    const rankOf = (name: string): number => {
+      const key = this.tokenizer.normalize(name);
+      if (key === wanted) return 0;
+      if (key.startsWith(wanted)) return 1;
+      if (key.split(/[\s\-_.]+/u).some((word) => word.startsWith(wanted))) return 2;
+      if (/\p{Script=Han}/u.test(wanted) && key.includes(wanted)) return 3;
+      return Infinity;
+    };
+    return this.people()
+      .map((entry) => ({ entry, rank: Math.min(...[entry.speaker.name, ...entry.speaker.aliases, entry.speaker.id].map(rankOf)) }))
+      .filter((candidate) => candidate.rank < Infinity)
+      .sort((a, b) => a.rank - b.rank)
+      .slice(0, limit)
+      .map((candidate) => candidate.entry);
+  }
+
+  /**
+   * What a speaker filter selects: the speakers {@link QuoteIndex.resolveSpeaker} finds, or when the name is
+   * not whole, the people {@link QuoteIndex.findSpeakers} finds (`huang`, `qi`, `季`).
+   */
+  matchSpeakers(typed: string): Array<{ interviewId: string; speaker: Speaker }> {
+    const exact = this.resolveSpeaker(typed);
+    if (exact.length > 0) return exact;
+    return this.findSpeakers(typed).flatMap((entry) => entry.interviewIds.map((interviewId) => ({ interviewId, speaker: entry.speaker })));
   }
 
   /**
@@ -340,6 +402,25 @@ export class QuoteIndex {
     const terms = this.tokenizer.tokenizeQuery(text).flatMap((term) => this.splitJoinedWord(term));
     if (terms.length === 0) return none({ problem: 'no-terms' });
 
+    let ranked = this.rankTerms(text, terms, filter);
+    // A person named in the query (「老季 卖房」, 「sun qi 布道师」) is who said it: their passages on the other
+    // words come first, then everything else. Generic roles (the audience, an investor) are no person.
+    const named = this.ranking.namedSpeakerFirst && (query.speaker === undefined || query.speaker.trim() === '') ? this.namedSpeaker(terms) : null;
+    if (named !== null) {
+      const byThem = this.buildFilter({ text: '', speaker: named.name, source: query.source });
+      if (!('problem' in byThem)) {
+        const own = this.rankTerms(text, named.rest, byThem);
+        if (own.length > 0) ranked = this.mergeTiers([own, ranked]);
+      }
+    }
+    if (ranked.length === 0) return none({ terms, suggestions: this.suggest(terms, filter.accept) }, terms);
+    // Highlights also mark the pieces and synonyms a lower tier matched.
+    const pieces = this.ranking.subwordFallback ? this.subwordPieces(terms) : null;
+    return { response: response({ terms }), ranked, terms: pieces ? [...new Set([...terms, ...pieces])] : terms };
+  }
+
+  /** The tiers of {@link QuoteIndex.rank} for one filter, answers promoted; `ranked.tier` starts at 0. */
+  private rankTerms(text: string, terms: string[], filter: Exclude<ReturnType<QuoteIndex['buildFilter']>, { problem: QueryProblem }>): Ranked[] {
     const scorer = this.scorer();
     const search = (searchTerms: string[], mode: 'AND' | 'OR', synonyms: ReadonlyMap<string, readonly string[]> | null) =>
       this.rerankByPhrase(scorer.search(searchTerms, mode, filter.acceptIndex, RERANK_DEPTH, filter.candidates, synonyms), text, searchTerms);
@@ -360,12 +441,29 @@ export class QuoteIndex {
         found += tiers[tiers.length - 1]!.length;
       }
     }
-    if (found === 0 && terms.length > 1) tiers.push(search(terms, 'OR', null));
-    if (found === 0 && (pieces ?? terms).length > 1) tiers.push(search(pieces ?? terms, 'OR', useSynonyms ? this.synonyms : null));
+    const anyTerms = pieces ?? terms;
+    if (found === 0 && anyTerms.length > 1) tiers.push(search(anyTerms, 'OR', useSynonyms ? this.synonyms : null));
+    return this.promoteAnswers(this.mergeTiers(tiers), anyTerms, filter.acceptIndex);
+  }
 
-    const ranked = this.promoteAnswers(this.mergeTiers(tiers), pieces ?? terms, filter.acceptIndex);
-    if (ranked.length === 0) return none({ terms, suggestions: this.suggest(terms, filter.accept) }, terms);
-    return { response: response({ terms }), ranked, terms: pieces ? [...new Set([...terms, ...pieces])] : terms };
+  /**
+   * The person a query names, when a query term (or two adjacent Latin terms: `sun qi`) is exactly a
+   * speaker's name or alias and other terms remain; null otherwise.
+   */
+  private namedSpeaker(terms: string[]): { name: string; rest: string[] } | null {
+    if (terms.length < 2) return null;
+    const isPerson = (name: string): boolean => {
+      const matches = this.resolveSpeaker(name);
+      return matches.length > 0 && matches.every((m) => speakerPart(m.speaker) !== 'audience');
+    };
+    for (let i = 0; i < terms.length; i++) {
+      if (i + 1 < terms.length && isLatinTerm(terms[i]!) && isLatinTerm(terms[i + 1]!)) {
+        const pair = `${terms[i]} ${terms[i + 1]}`;
+        if (terms.length > 2 && isPerson(pair)) return { name: pair, rest: terms.filter((_, j) => j !== i && j !== i + 1) };
+      }
+      if (!isLatinTerm(terms[i]!) && isPerson(terms[i]!)) return { name: terms[i]!, rest: terms.filter((_, j) => j !== i) };
+    }
+    return null;
   }
 
   /** Tier after tier, each passage once (in its first tier). */
@@ -407,18 +505,25 @@ export class QuoteIndex {
    */
   private promoteAnswers(ranked: Ranked[], terms: string[], accept: ((index: number) => boolean) | null): Ranked[] {
     const weight = this.ranking.answerWeight;
-    if (weight <= 0 || this.answerPositions.size === 0) return ranked;
+    const setupWeight = this.ranking.setupWeight;
+    if ((weight <= 0 && setupWeight <= 0) || this.lendsTo.size === 0) return ranked;
     let byId: Map<number, Ranked> | undefined;
     const extra: Ranked[] = [];
     let changed = false;
     const questions = ranked.slice(0, QUESTION_DEPTH);
+    const decay = this.ranking.answerDecay;
     for (const question of questions) {
-      const answers = this.answerPositions.get(question.id);
-      if (answers === undefined) continue;
+      const lends = this.lendsTo.get(question.id);
+      if (lends === undefined) continue;
+      const answers = lends.targets;
+      const share = lends.kind === 'answer' ? weight : setupWeight;
+      if (share <= 0) continue;
       byId ??= new Map(ranked.map((result) => [result.id, result]));
+      const match = question.score / (this.priors[question.id] || 1);
+      const first = this.passages[answers[0]!]!.paragraphIndex;
       for (const answer of answers) {
         if (accept !== null && !accept(answer)) continue;
-        const lent = weight * question.score;
+        const lent = share * match * decay ** (this.passages[answer]!.paragraphIndex - first);
         const existing = byId.get(answer);
         if (existing !== undefined) {
           existing.score += lent;
@@ -510,9 +615,9 @@ export class QuoteIndex {
     const indexTests: Array<(index: number) => boolean> = [];
     let candidates: number[] | null = null;
     if (query.speaker !== undefined && query.speaker.trim().length > 0) {
-      const matches = this.resolveSpeaker(query.speaker);
+      const matches = this.matchSpeakers(query.speaker);
       if (matches.length === 0) {
-        return { problem: 'unknown-speaker', suggestions: this.speakers().map((entry) => entry.speaker.name) };
+        return { problem: 'unknown-speaker', suggestions: this.people().map((entry) => entry.speaker.name) };
       }
       const keys = new Set(matches.map((m) => `${m.interviewId}\u0000${m.speaker.id}`));
       tests.push((passage) => keys.has(`${passage.interviewId}\u0000${passage.speakerId ?? ''}`));

@@ -23,15 +23,29 @@ export interface RankingWeights {
    * passage where only some sentences are filler gets the matching share of it. Default 0.5.
    */
   fillerFactor: number;
-  /** Prior of narration that names one of the interview's speakers (their words should come first). Default 0.9. */
+  /** Prior of narration that names one of the interview's speakers (their words should come first). Default 0.3. */
   narrationAboutFactor: number;
   /**
-   * A question found by the query lends this share of its score to each of its answers (the answer's own
-   * score is added), so the answer that follows ranks above the question. 0 turns it off. Default 1.
+   * A question found by the query lends this share of its match (its score without its prior: the echo is a
+   * poor quote but a good match) to each of its answers, added to the answer's own score, so the answer that
+   * follows ranks above the question. 0 turns it off. Default 1.
    */
   answerWeight: number;
+  /**
+   * Narration right before a speaker's paragraph (the scene a quote belongs to), and a host's remark right
+   * after a guest's paragraph (a recap), lend this share of their match to that paragraph, as a question does
+   * to its answers. 0 turns it off. Default 0.75.
+   */
+  setupWeight: number;
+  /** The k-th answer paragraph after a question (from 0) gets `answerDecay^k` of the lent score. Default 0.85. */
+  answerDecay: number;
   /** Weight of a synonym relative to the word as typed (synonym tier only); 0 turns synonyms off. Default 0.6. */
   synonymWeight: number;
+  /**
+   * Whether a person named in the query (「老季 卖房」: a speaker's name or alias plus other words) puts their
+   * own passages on the other words first. Default true.
+   */
+  namedSpeakerFirst: boolean;
   /** Whether too few hits go on to jieba's search-mode pieces of the query (卖房子 → 卖房, 房子). Default true. */
   subwordFallback: boolean;
 }
@@ -44,10 +58,13 @@ export const DEFAULT_RANKING: Readonly<RankingWeights> = Object.freeze({
   shortFactor: 0.75,
   shortChars: 30,
   fillerFactor: 0.5,
-  narrationAboutFactor: 0.9,
+  narrationAboutFactor: 0.3,
   answerWeight: 1,
+  answerDecay: 0.85,
+  setupWeight: 0.75,
   synonymWeight: 0.6,
   subwordFallback: true,
+  namedSpeakerFirst: true,
 });
 
 /** The weights of plain BM25 with the original speaker and length prior only (no layers): for comparisons. */
@@ -60,8 +77,11 @@ export const PLAIN_RANKING: Readonly<RankingWeights> = Object.freeze({
   fillerFactor: 1,
   narrationAboutFactor: 1,
   answerWeight: 0,
+  answerDecay: 1,
+  setupWeight: 0,
   synonymWeight: 0,
   subwordFallback: false,
+  namedSpeakerFirst: false,
 });
 
 /**
