@@ -131,6 +131,8 @@ export class QuoteIndex {
    * for a host's remark right after a guest's paragraph, that paragraph (`setup`: the words they frame).
    */
   private readonly lendsTo: ReadonlyMap<number, { kind: 'answer' | 'setup'; targets: number[] }>;
+  /** The reverse of {@link QuoteIndex.lendsTo}: passage position → the question or frame it belongs to. */
+  private readonly lentBy: ReadonlyMap<number, number>;
   private byId: Map<string, Passage> | undefined;
   private readonly normalizedCache = new Map<number, string>();
   private readonly boost: Record<string, number>;
@@ -180,6 +182,9 @@ export class QuoteIndex {
       }
     });
     this.lendsTo = lendsTo;
+    const lentBy = new Map<number, number>();
+    for (const [source, { targets }] of lendsTo) for (const target of targets) if (!lentBy.has(target)) lentBy.set(target, source);
+    this.lentBy = lentBy;
     this.boost = options.boost ?? DEFAULT_BOOST;
     const miniOptions = this.miniSearchOptions(this.boost);
     if (options.indexFile !== undefined) {
@@ -491,7 +496,8 @@ export class QuoteIndex {
     for (const term of terms) {
       const pieces = this.tokenizer.tokenizeForIndex(term).filter((piece) => piece !== term && this.isIndexed(piece));
       if (pieces.length > 0) for (const piece of pieces) out.add(piece);
-      else if (this.isIndexed(term) || isLatinTerm(term)) out.add(term);
+      else if (this.isIndexed(term)) out.add(term);
+      else if (isLatinTerm(term)) out.add(latinStem(term));
     }
     const relaxed = [...out];
     if (relaxed.length === 0 || (relaxed.length === terms.length && relaxed.every((piece, i) => piece === terms[i]))) return null;
@@ -535,6 +541,20 @@ export class QuoteIndex {
           byId.set(answer, added);
           extra.push(added);
         }
+        changed = true;
+      }
+    }
+    if (accept !== null) {
+      // A speaker filter hides the question (「老季 先决条件」: 刘超 asked it); its answers still inherit it.
+      for (const result of ranked.slice(0, QUESTION_DEPTH)) {
+        const source = this.lentBy.get(result.id);
+        if (source === undefined || accept(source)) continue;
+        const lends = this.lendsTo.get(source)!;
+        const share = lends.kind === 'answer' ? weight : setupWeight;
+        const question = share > 0 ? this.scorer().scoreDocument(terms, source) : null;
+        if (question === null || question.score <= 0) continue;
+        const first = this.passages[lends.targets[0]!]!.paragraphIndex;
+        result.score += (share * question.score * decay ** (this.passages[result.id]!.paragraphIndex - first)) / (this.priors[source] || 1);
         changed = true;
       }
     }
@@ -738,6 +758,20 @@ export class QuoteIndex {
       },
     };
   }
+}
+
+/** English suffixes a word form may add to its stem (containerize → container…, hiring → hir…). */
+const LATIN_SUFFIX = /(?:ization|isation|ations?|izing|ising|ized|ised|izes|ises|ize|ise|ments?|ness|ings?|ed|ers?|ly)$/u;
+
+/**
+ * A rough English stem for a word that is not in the index as typed: the word without a common suffix, when
+ * at least four letters remain; the scorer's prefix matching then finds the other forms. Hand-written:
+ * a full stemmer (Porter) would also have to stem the index, which would change every Latin score.
+ */
+export function latinStem(term: string): string {
+  if (!/^[a-z]+$/u.test(term)) return term;
+  const stem = term.replace(LATIN_SUFFIX, '');
+  return stem.length >= 4 && stem !== term ? stem : term;
 }
 
 /** MiniSearch's posting lists: field id → (short document id → term frequency). */
