@@ -62,6 +62,8 @@ export interface SearchHit {
   matchedTerms: string[];
   /** Ranges of `passage.text` to emphasise, sorted and non-overlapping. */
   highlights: Highlight[];
+  /** The question this passage answers (a host's, the audience's or another speaker's), or null. */
+  question: { passage: Passage; speaker: string | null } | null;
 }
 
 /** Why a query produced no hits, when the reason is the query itself. */
@@ -237,6 +239,13 @@ export class QuoteIndex {
     return this.byId.get(id);
   }
 
+  /** The question a passage answers, with who asked it (null for a question in narration), or null. */
+  questionOf(passage: Passage): { passage: Passage; speaker: string | null } | null {
+    if (passage.answersTo === null) return null;
+    const question = this.passage(passage.answersTo);
+    return question ? { passage: question, speaker: question.speakerName } : null;
+  }
+
   /** A passage with its interview and speaker records. */
   describe(passage: Passage): { passage: Passage; interview: InterviewMeta; speaker: Speaker | null } {
     const interview = this.interviews.get(passage.interviewId)!;
@@ -373,6 +382,7 @@ export class QuoteIndex {
       score: result.score,
       matchedTerms: matched,
       highlights: findHighlights(passage.text, matched, this.tokenizer.normalize, this.normalizedText(result.id)),
+      question: this.questionOf(passage),
     };
   }
 
