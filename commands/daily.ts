@@ -1,7 +1,7 @@
 /**
  * `/daily set|off|status|preview`: subscribe a channel to one tip a day. Changing settings needs
- * Manage Server, declared with `default_member_permissions` and checked again here (a server admin can
- * override the declared default).
+ * Manage Server, declared with `default_member_permissions` and checked again by the `manageGuild`
+ * precondition (a server admin can override the declared default).
  */
 import { ApplicationCommandOptionType, ChannelType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { messages, t, type Locale } from '../src/bot/i18n.ts';
@@ -9,23 +9,21 @@ import { clampEmbed, escapeMarkdown } from '../src/bot/limits.ts';
 import { localized } from '../src/bot/localize.ts';
 import { EMBED_COLOR } from '../src/bot/render.ts';
 import { dailyPostPayload, type SubscriptionStatus } from '../src/bot/daily-service.ts';
-import type { Command, CommandContext } from '../src/bot/types.ts';
+import type { ArgumentsOf } from '../src/bot/options.ts';
+import { botCan, dailyStorage, inGuild, manageGuild, type NamedPermission } from '../src/bot/preconditions.ts';
+import { defineCommand, type CommandContext } from '../src/bot/types.ts';
+import { UserError } from '../src/bot/user-error.ts';
 import { canonicalTimeZone, localDate, localTimeOfDay, nextRunAt, parseTimeOfDay, searchTimeZones } from '../src/core/schedule/time.ts';
 import { StorageError } from '../src/core/store/database.ts';
 
 /** What the bot needs in the channel to post a tip, with the names users see in Discord. */
-const REQUIRED_PERMISSIONS: Array<[bigint, string]> = [
-  [PermissionFlagsBits.ViewChannel, 'View Channel'],
-  [PermissionFlagsBits.SendMessages, 'Send Messages'],
-  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+const REQUIRED_PERMISSIONS: readonly NamedPermission[] = [
+  { bit: PermissionFlagsBits.ViewChannel, name: 'View Channel' },
+  { bit: PermissionFlagsBits.SendMessages, name: 'Send Messages' },
+  { bit: PermissionFlagsBits.EmbedLinks, name: 'Embed Links' },
 ];
 
-const TEXT_CHANNELS: Array<ChannelType.GuildText | ChannelType.GuildAnnouncement> = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
-
-function hasManageServer(context: CommandContext): boolean {
-  const permissions = context.memberPermissions ?? 0n;
-  return (permissions & (PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator)) !== 0n;
-}
+const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
 
 /** "2026-11-23 09:00 Asia/Shanghai (<t:…:R>)": the server's wall time, plus Discord's relative time. */
 function when(at: Date, timeZone: string): string {
@@ -38,30 +36,25 @@ function pauseText(reason: string | null, locale: Locale): string {
   return t(messages.pauseManual, locale);
 }
 
-async function set(context: CommandContext): Promise<void> {
+type Args = ArgumentsOf<typeof data>;
+type SubcommandOptions<S extends Args['subcommand']> = Extract<Args, { subcommand: S }>['options'];
+
+async function set(context: CommandContext, { channel, time: timeText, timezone, role }: SubcommandOptions<'set'>): Promise<void> {
   const { locale, services } = context;
   const daily = services.daily!;
-  if (!hasManageServer(context)) return context.reply({ content: t(messages.needManageServer, locale), ephemeral: true });
-  const channel = context.options.channel('channel');
-  if (!channel || !(TEXT_CHANNELS as number[]).includes(channel.type) || (channel.guildId !== null && channel.guildId !== context.guildId)) {
-    return context.reply({ content: t(messages.badChannel, locale), ephemeral: true });
+  await manageGuild(context);
+  if (!(TEXT_CHANNELS as readonly number[]).includes(channel.type) || (channel.guildId !== null && channel.guildId !== context.guildId)) {
+    throw new UserError(messages.badChannel, 'bad-channel');
   }
-  const timeText = context.options.string('time') ?? '';
   const time = parseTimeOfDay(timeText.trim());
-  if (!time) return context.reply({ content: messages.badTime[locale](timeText), ephemeral: true });
-  const zoneText = context.options.string('timezone') ?? services.config.defaultTimeZone;
+  if (!time) throw new UserError((l) => messages.badTime[l](timeText), 'bad-time');
+  const zoneText = timezone ?? services.config.defaultTimeZone;
   const timeZone = canonicalTimeZone(zoneText.trim());
-  if (!timeZone) return context.reply({ content: messages.badZone[locale](zoneText), ephemeral: true });
+  if (!timeZone) throw new UserError((l) => messages.badZone[l](zoneText), 'bad-zone');
 
   // The bot must be able to post there; a channel of another server has no permissions for us here.
-  const permissions = (await context.botPermissionsIn?.(channel.id)) ?? null;
-  if (permissions === null) return context.reply({ content: t(messages.badChannel, locale), ephemeral: true });
-  const missing = REQUIRED_PERMISSIONS.filter(([bit]) => (permissions & bit) === 0n && (permissions & PermissionFlagsBits.Administrator) === 0n);
-  if (missing.length > 0) {
-    return context.reply({ content: messages.missingPermissions[locale](`<#${channel.id}>`, missing.map(([, name]) => name).join(', ')), ephemeral: true });
-  }
+  await botCan(context, channel.id, REQUIRED_PERMISSIONS);
 
-  const role = context.options.role('role');
   const { subscription } = daily.subscribe({
     guildId: context.guildId!,
     channelId: channel.id,
@@ -75,10 +68,10 @@ async function set(context: CommandContext): Promise<void> {
   return context.reply({ content: role ? text + messages.mentionNote[locale](`<@&${role}>`) : text, ephemeral: true });
 }
 
-async function off(context: CommandContext): Promise<void> {
+async function off(context: CommandContext, { channel }: SubcommandOptions<'off'>): Promise<void> {
   const { locale, services } = context;
-  if (!hasManageServer(context)) return context.reply({ content: t(messages.needManageServer, locale), ephemeral: true });
-  const channelId = context.options.channel('channel')?.id ?? context.channelId;
+  await manageGuild(context);
+  const channelId = channel?.id ?? context.channelId;
   const removed = channelId ? services.daily!.unsubscribe(context.guildId!, channelId) : 0;
   return context.reply({ content: messages.unsubscribed[locale](removed), ephemeral: true });
 }
@@ -115,8 +108,7 @@ async function preview(context: CommandContext): Promise<void> {
   return context.reply({ ...payload, ephemeral: true });
 }
 
-export default {
-  data: {
+const data = {
     name: 'daily',
     ...localized('daily'),
     default_member_permissions: String(PermissionFlagsBits.ManageGuild),
@@ -142,29 +134,28 @@ export default {
       { type: ApplicationCommandOptionType.Subcommand, name: 'status', ...localized('daily.status') },
       { type: ApplicationCommandOptionType.Subcommand, name: 'preview', ...localized('daily.preview') },
     ],
-  },
-  async execute(context) {
-    const { locale } = context;
-    if (!context.guildId) return context.reply({ content: t(messages.guildOnly, locale), ephemeral: true });
-    if (!context.services.daily) return context.reply({ content: t(messages.storageUnavailable, locale), ephemeral: true });
+} as const;
+
+export default defineCommand({
+  data,
+  preconditions: [inGuild, dailyStorage],
+  async execute(context, args) {
     try {
-      switch (context.options.subcommand()) {
+      switch (args.subcommand) {
         case 'set':
-          return await set(context);
+          return await set(context, args.options);
         case 'off':
-          return await off(context);
+          return await off(context, args.options);
         case 'status':
           return await status(context);
         case 'preview':
           return await preview(context);
-        default:
-          return await context.reply({ content: t(messages.unknownCommand, locale), ephemeral: true });
       }
     } catch (error) {
       // Storage failures (read-only file, disk full) changed nothing: say so, keep running.
       if (error instanceof StorageError) {
         context.services.logger.warn({ err: error, kind: error.kind }, 'daily: storage error');
-        return context.reply({ content: error.userMessage, ephemeral: true });
+        throw new UserError(() => error.userMessage, `storage-${error.kind}`);
       }
       throw error;
     }
@@ -173,4 +164,4 @@ export default {
     if (context.focused.name !== 'timezone') return context.respond([]);
     return context.respond(searchTimeZones(context.focused.value, 25).map((zone) => ({ name: zone, value: zone })));
   },
-} satisfies Command;
+});

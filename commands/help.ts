@@ -3,7 +3,7 @@ import { messages, t } from '../src/bot/i18n.ts';
 import { clampEmbed } from '../src/bot/limits.ts';
 import { describeCommand, localized } from '../src/bot/localize.ts';
 import { EMBED_COLOR } from '../src/bot/render.ts';
-import type { Command } from '../src/bot/types.ts';
+import { defineCommand } from '../src/bot/types.ts';
 
 /** Usage lines shown by /help, in order. Keys match `localize.ts`. */
 const USAGE: Array<[string, string]> = [
@@ -16,7 +16,7 @@ const USAGE: Array<[string, string]> = [
   ['help', '/help'],
 ];
 
-export default {
+export default defineCommand({
   data: { name: 'help', ...localized('help') },
   async execute(context) {
     const { locale } = context;
@@ -35,4 +35,4 @@ export default {
       ],
     });
   },
-} satisfies Command;
+});

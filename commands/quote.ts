@@ -1,13 +1,18 @@
-/** `/quote query [speaker] [source]`: the best passage, with paging and a context view. */
+/**
+ * `/quote query [speaker] [source]`: the best passage, with paging and a context view. Stateless: the
+ * answer records its search and its buttons carry the rest, so they work on any process, after restarts.
+ */
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'discord-api-types/v10';
-import type { SearchResponse } from '../src/core/search/engine.ts';
-import { findHighlights } from '../src/core/search/highlight.ts';
+import { createHash } from 'node:crypto';
+import type { SearchHit, SearchResponse } from '../src/core/search/engine.ts';
+import { encodeCustomId } from '../src/bot/custom-id.ts';
 import { messages, t, type Locale } from '../src/bot/i18n.ts';
-import { contextEmbed, quoteEmbed } from '../src/bot/render.ts';
+import { contextEmbed, quoteEmbed, readSearchField, searchField, type RecordedSearch } from '../src/bot/render.ts';
 import { speakerChoices, sourceChoices } from '../src/bot/choices.ts';
 import { localized } from '../src/bot/localize.ts';
-import type { Command, ReplyPayload, Services } from '../src/bot/types.ts';
+import { defineCommand, type ReplyPayload, type Services } from '../src/bot/types.ts';
+import { UserError } from '../src/bot/user-error.ts';
 
 /** How many results a user can page through. */
 const PAGE_LIMIT = 10;
@@ -29,60 +34,77 @@ export function searchProblemReply(response: SearchResponse, locale: Locale): Re
   }
 }
 
-/** The message for result `index` of a paging session. */
-export function quotePage(services: Services, key: string, index: number, locale: Locale): ReplyPayload | null {
-  const session = services.paging.get(key);
-  if (!session) return null;
-  const passage = services.library.index.passage(session.passageIds[index] ?? '');
-  if (!passage) return null;
-  const view = services.library.index.describe(passage);
-  const terms = services.library.tokenizer.tokenizeQuery(session.query);
-  const highlights = findHighlights(passage.text, terms, services.library.tokenizer.normalize);
-  const total = session.passageIds.length;
-  const embed = quoteEmbed({ ...view, highlights }, locale, total > 1 ? messages.result[locale](index + 1, total) : undefined);
+/** The owner's id when a search is run from the console (not a snowflake: its answers carry no paging). */
+function isSnowflake(id: string): boolean {
+  return /^[1-9]\d{16,19}$/u.test(id);
+}
+
+/**
+ * Ties a page button to the search its message records: a button only pages the search it was made
+ * for, so an edited or mismatched message is refused instead of paging something else.
+ */
+export function searchDigest(search: RecordedSearch): string {
+  return createHash('sha256').update(JSON.stringify([search.query, search.speaker, search.source])).digest('base64url').slice(0, 8);
+}
+
+function runSearch(services: Services, search: RecordedSearch): SearchResponse {
+  return services.library.index.search({ text: search.query, speaker: search.speaker ?? undefined, source: search.source ?? undefined, limit: PAGE_LIMIT });
+}
+
+/**
+ * The message for result `index` of a search. It records the search (an embed field), and its buttons
+ * carry the owner, the search's digest and the page: everything "previous/next" needs to run the search
+ * again, on any process, after any restart. Paging buttons are left out when the recorded search would
+ * not read back exactly (a query too long for the field), so every button sent can work.
+ */
+export function quotePage(hits: readonly SearchHit[], search: RecordedSearch, ownerId: string, index: number, locale: Locale): ReplyPayload {
+  const hit = hits[index]!;
+  const total = hits.length;
+  const embed = quoteEmbed(hit, locale, total > 1 ? messages.result[locale](index + 1, total) : undefined, [searchField(search, locale)]);
+  const read = readSearchField(embed);
+  const pageable = total > 1 && isSnowflake(ownerId) && read !== null && searchDigest(read) === searchDigest(search);
+  const digest = searchDigest(search);
+  const pageButton = (label: string, target: number, disabled: boolean) => ({
+    type: ComponentType.Button as const,
+    style: ButtonStyle.Secondary as const,
+    label,
+    custom_id: encodeCustomId({ kind: 'quotePage', ownerId, digest, index: target }),
+    disabled,
+  });
   const row: APIActionRowComponent<APIComponentInMessageActionRow> = {
     type: ComponentType.ActionRow,
     components: [
-      ...(total > 1
+      ...(pageable
         ? [
-            { type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, label: t(messages.previous, locale), custom_id: `quote:page:${key}:${index - 1}`, disabled: index === 0 },
-            { type: ComponentType.Button as const, style: ButtonStyle.Secondary as const, label: t(messages.next, locale), custom_id: `quote:page:${key}:${index + 1}`, disabled: index >= total - 1 },
+            // A disabled "previous" on the first page points at page 0: ids stay unique within the message.
+            pageButton(t(messages.previous, locale), Math.max(0, index - 1), index === 0),
+            pageButton(t(messages.next, locale), index + 1, index >= total - 1),
           ]
         : []),
-      { type: ComponentType.Button, style: ButtonStyle.Primary, label: t(messages.context, locale), custom_id: `quote:ctx:${passage.id}` },
+      { type: ComponentType.Button, style: ButtonStyle.Primary, label: t(messages.context, locale), custom_id: encodeCustomId({ kind: 'quoteContext', passageId: hit.passage.id }) },
     ],
   };
   return { embeds: [embed], components: [row] };
 }
 
-export default {
-  data: {
-    name: 'quote',
-    ...localized('quote'),
-    options: [
-      { type: ApplicationCommandOptionType.String, name: 'query', ...localized('quote.query'), required: true, max_length: 200 },
-      { type: ApplicationCommandOptionType.String, name: 'speaker', ...localized('quote.speaker'), autocomplete: true },
-      { type: ApplicationCommandOptionType.String, name: 'source', ...localized('quote.source'), autocomplete: true },
-    ],
-  },
-  async execute(context) {
+const data = {
+  name: 'quote',
+  ...localized('quote'),
+  options: [
+    { type: ApplicationCommandOptionType.String, name: 'query', ...localized('quote.query'), required: true, max_length: 200 },
+    { type: ApplicationCommandOptionType.String, name: 'speaker', ...localized('quote.speaker'), autocomplete: true },
+    { type: ApplicationCommandOptionType.String, name: 'source', ...localized('quote.source'), autocomplete: true },
+  ],
+} as const;
+
+export default defineCommand({
+  data,
+  async execute(context, args) {
     const { services, locale } = context;
-    const response = services.library.index.search({
-      text: context.options.string('query') ?? '',
-      speaker: context.options.string('speaker') ?? undefined,
-      source: context.options.string('source') ?? undefined,
-      limit: PAGE_LIMIT,
-    });
+    const response = runSearch(services, { query: args.query, speaker: args.speaker, source: args.source });
     const problem = searchProblemReply(response, locale);
     if (problem) return context.reply(problem);
-    const key = services.paging.put({
-      ownerId: context.user.id,
-      passageIds: response.hits.map((hit) => hit.passage.id),
-      query: response.query,
-      speaker: context.options.string('speaker'),
-      source: context.options.string('source'),
-    });
-    const page = quotePage(services, key, 0, locale)!;
+    const page = quotePage(response.hits, { query: response.query, speaker: args.speaker, source: args.source }, context.user.id, 0, locale);
     await context.reply(response.truncated ? { ...page, content: messages.queryCut[locale](response.query.length) } : page);
   },
   async autocomplete(context) {
@@ -91,25 +113,26 @@ export default {
     if (focused.name === 'source') return context.respond(sourceChoices(services.library, focused.value));
     return context.respond([]);
   },
-  buttonPrefix: 'quote',
-  async button(context) {
-    const { services, locale } = context;
-    const [, action, ...rest] = context.customId.split(':');
-    if (action === 'ctx') {
-      const passage = services.library.index.passage(rest.join(':'));
-      if (!passage) return context.reply({ content: t(messages.unknownButton, locale), ephemeral: true });
+  buttons: {
+    async quoteContext(context, { passageId }) {
+      const { services, locale } = context;
+      const passage = services.library.index.passage(passageId);
+      if (!passage) throw new UserError(messages.unknownButton, 'unknown-passage');
       return context.reply({ embeds: [contextEmbed(services.library.index.describe(passage), locale)], ephemeral: true });
-    }
-    if (action === 'page' && rest.length === 2) {
-      const [key, indexText] = rest as [string, string];
-      const session = services.paging.get(key);
-      if (!session) return context.reply({ content: t(messages.expired, locale), ephemeral: true });
-      if (session.ownerId !== context.user.id) return context.reply({ content: t(messages.notYours, locale), ephemeral: true });
-      const index = /^\d{1,2}$/u.test(indexText) ? Number(indexText) : -1;
-      const page = index >= 0 ? quotePage(services, key, index, locale) : null;
-      if (!page) return context.reply({ content: t(messages.unknownButton, locale), ephemeral: true });
-      return context.update(page);
-    }
-    return context.reply({ content: t(messages.unknownButton, locale), ephemeral: true });
+    },
+    async quotePage(context, { ownerId, digest, index }) {
+      const { services, locale } = context;
+      // Discord says who ran the command; the id in the button must agree (else it was tampered with).
+      const owner = context.message?.interactionUserId ?? ownerId;
+      if (owner !== ownerId) throw new UserError(messages.unknownButton, 'tampered-owner');
+      if (context.user.id !== owner) throw new UserError(messages.notYours, 'not-owner');
+      const embed = context.message?.embeds[0];
+      const search = embed ? readSearchField(embed) : null;
+      if (!search || searchDigest(search) !== digest) throw new UserError(messages.expired, 'search-mismatch');
+      const response = runSearch(services, search);
+      // The corpus may have changed since the message was sent: a page that no longer exists has expired.
+      if (index >= response.hits.length) throw new UserError(messages.expired, 'page-gone');
+      return context.update(quotePage(response.hits, search, owner, index, locale));
+    },
   },
-} satisfies Command;
+});

@@ -4,18 +4,17 @@ import { messages, t } from '../src/bot/i18n.ts';
 import { speakerChoices } from '../src/bot/choices.ts';
 import { localized } from '../src/bot/localize.ts';
 import { quoteEmbed } from '../src/bot/render.ts';
-import type { Command } from '../src/bot/types.ts';
+import { defineCommand } from '../src/bot/types.ts';
 import { randomQuotable } from '../src/core/tips/random.ts';
 
-export default {
+export default defineCommand({
   data: {
     name: 'random',
     ...localized('random'),
     options: [{ type: ApplicationCommandOptionType.String, name: 'speaker', ...localized('random.speaker'), autocomplete: true }],
   },
-  async execute(context) {
+  async execute(context, { speaker }) {
     const { library } = context.services;
-    const speaker = context.options.string('speaker');
     const pick = randomQuotable(library, speaker, Math.random);
     if (pick.problem === 'unknown-speaker') {
       const names = library.index.speakers().map((entry) => entry.speaker.name).join(', ');
@@ -27,4 +26,4 @@ export default {
   async autocomplete(context) {
     return context.respond(speakerChoices(context.services.library, context.focused.value));
   },
-} satisfies Command;
+});

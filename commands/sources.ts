@@ -3,9 +3,9 @@ import { messages, t } from '../src/bot/i18n.ts';
 import { clampEmbed, escapeMarkdown } from '../src/bot/limits.ts';
 import { localized } from '../src/bot/localize.ts';
 import { EMBED_COLOR, publicationLine } from '../src/bot/render.ts';
-import type { Command } from '../src/bot/types.ts';
+import { defineCommand } from '../src/bot/types.ts';
 
-export default {
+export default defineCommand({
   data: { name: 'sources', ...localized('sources') },
   async execute(context) {
     const { library } = context.services;
@@ -29,4 +29,4 @@ export default {
       ],
     });
   },
-} satisfies Command;
+});

@@ -5,19 +5,19 @@ import { speakerChoices } from '../src/bot/choices.ts';
 import { clampEmbed, escapeMarkdown } from '../src/bot/limits.ts';
 import { localized } from '../src/bot/localize.ts';
 import { EMBED_COLOR } from '../src/bot/render.ts';
-import type { Command } from '../src/bot/types.ts';
+import { defineCommand } from '../src/bot/types.ts';
 import { bestByScore } from '../src/core/tips/random.ts';
 
-export default {
+export default defineCommand({
   data: {
     name: 'speaker',
     ...localized('speaker'),
     options: [{ type: ApplicationCommandOptionType.String, name: 'name', ...localized('speaker.name'), required: true, autocomplete: true }],
   },
-  async execute(context) {
+  async execute(context, { name }) {
     const { library } = context.services;
     const { locale } = context;
-    const matches = library.index.resolveSpeaker(context.options.string('name') ?? '');
+    const matches = library.index.resolveSpeaker(name);
     const first = matches[0];
     if (!first) {
       const names = library.index.speakers().map((entry) => entry.speaker.name).join(', ');
@@ -50,4 +50,4 @@ export default {
   async autocomplete(context) {
     return context.respond(speakerChoices(context.services.library, context.focused.value));
   },
-} satisfies Command;
+});

@@ -2,11 +2,11 @@
 import { messages, t } from '../src/bot/i18n.ts';
 import { localized } from '../src/bot/localize.ts';
 import { quoteEmbed } from '../src/bot/render.ts';
-import type { Command } from '../src/bot/types.ts';
+import { defineCommand } from '../src/bot/types.ts';
 import { localDate } from '../src/core/schedule/time.ts';
 import { dailyTip } from '../src/core/tips/daily.ts';
 
-export default {
+export default defineCommand({
   data: { name: 'tip', ...localized('tip') },
   async execute(context) {
     const { services, locale } = context;
@@ -22,4 +22,4 @@ export default {
     if (!tip) return context.reply({ content: t(messages.noTips, locale), ephemeral: true });
     return context.reply({ embeds: [{ ...quoteEmbed(tip, locale), title: messages.tipTitle[locale](day) }] });
   },
-} satisfies Command;
+});

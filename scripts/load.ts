@@ -37,7 +37,6 @@ import {
 
 /** What the bot process reports when measured. */
 interface BotMeasurement extends MemorySample {
-  pagingSessions: number;
   cachedUsers: number;
   cachedMembers: number;
   interactionListeners: number;
@@ -66,6 +65,7 @@ async function runBot(): Promise<void> {
   const { loadLibrary } = await import('../src/core/library.ts');
   const { createLogger } = await import('../src/logger.ts');
   const { startBot } = await import('../src/bot/start.ts');
+  const { COMMANDS } = await import('../commands/index.ts');
   const send = (message: FromChild) => process.send!(message);
 
   const log: LogCounts = { lines: 0, outcomes: {}, failures: 0, warnings: 0, tokenLeaks: 0, samples: [] };
@@ -103,6 +103,7 @@ async function runBot(): Promise<void> {
     },
     handleSignals: false,
     client: { retries: 1, restTimeoutMs: 5_000, ws: noIdentifyThrottle },
+    commands: COMMANDS,
   });
   process.on('message', (message: ToChild) => {
     if (message.type === 'stop') {
@@ -116,7 +117,6 @@ async function runBot(): Promise<void> {
         id: message.id,
         data: {
           ...memory,
-          pagingSessions: bot.services.paging.size,
           cachedUsers: bot.client.users.cache.size,
           cachedMembers: guild?.members.cache.size ?? 0,
           interactionListeners: bot.client.listenerCount('interactionCreate'),
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
     `soak: ${soakSize} interactions in ${seconds(soak.ms)} (${Math.round(soakSize / (soak.ms / 1000))}/s), p50 ${ms(quantile(soak.latencies, 0.5))}, p99 ${ms(quantile(soak.latencies, 0.99))}`,
     `  bot heap after warm-up ${mb(afterWarmup.heapUsed)}, after soak ${mb(afterSoak.heapUsed)}: ${signed(heapChange)} %`,
     `  bot RSS  after warm-up ${mb(afterWarmup.rss)}, after soak ${mb(afterSoak.rss)}: ${signed(rssChange)} %`,
-    `  bounded state after warm-up → after soak: paging sessions ${afterWarmup.pagingSessions} → ${afterSoak.pagingSessions} (max 5000), cached users ${afterWarmup.cachedUsers} → ${afterSoak.cachedUsers}, cached members ${afterWarmup.cachedMembers} → ${afterSoak.cachedMembers} (max 1000 each), interactionCreate listeners ${afterWarmup.interactionListeners} → ${afterSoak.interactionListeners}`,
+    `  bounded state after warm-up → after soak: cached users ${afterWarmup.cachedUsers} → ${afterSoak.cachedUsers}, cached members ${afterWarmup.cachedMembers} → ${afterSoak.cachedMembers} (max 1000 each), interactionCreate listeners ${afterWarmup.interactionListeners} → ${afterSoak.interactionListeners}`,
     `  bot log: ${afterSoak.log.lines} lines, outcomes ${formatCounts(afterSoak.log.outcomes)}, ${afterSoak.log.warnings} warnings, ${afterSoak.log.failures} errors, token seen ${afterSoak.log.tokenLeaks} times`,
     `  (driver + fake Discord process after GC: heap ${mb(driverMemory.heapUsed)}, RSS ${mb(driverMemory.rss)})`,
     '',

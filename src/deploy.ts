@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { REST, Routes } from 'discord.js';
 import { ConfigError, loadConfig } from './config.ts';
-import { COMMANDS } from './bot/registry.ts';
+import { COMMANDS } from '../commands/index.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 

@@ -12,6 +12,7 @@ import { nodejiebaBuild } from './core/text/tokenizer.ts';
 import { runConsoleLine } from './bot/console.ts';
 import { startBot } from './bot/start.ts';
 import { buildServices } from './bot/services.ts';
+import { COMMANDS } from '../commands/index.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -50,7 +51,7 @@ if (consoleMode) {
       ].join('\n'),
     );
   }
-  const services = buildServices({ library, logger, config, consoleMode: true });
+  const services = buildServices({ library, logger, config, consoleMode: true, commands: COMMANDS });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim().length === 0) continue;
@@ -58,5 +59,5 @@ if (consoleMode) {
   }
   services.close();
 } else {
-  await startBot({ library, logger, config });
+  await startBot({ library, logger, config, commands: COMMANDS });
 }

@@ -5,55 +5,65 @@ import random from '../commands/random.ts';
 import speaker from '../commands/speaker.ts';
 import sources from '../commands/sources.ts';
 import help from '../commands/help.ts';
-import { COMMANDS } from '../src/bot/registry.ts';
+import { COMMANDS } from '../commands/index.ts';
 import { InteractionRouter } from '../src/bot/router.ts';
 import { RateLimiter } from '../src/bot/rate-limit.ts';
-import { PagingStore } from '../src/bot/paging.ts';
-import { autocompleteContext, buttonContext, commandContext, testServices } from './support/contexts.ts';
+import { messages } from '../src/bot/i18n.ts';
+import { autocompleteContext, buttonContext, commandContext, messageOf, runCommand, testServices } from './support/contexts.ts';
 
 describe('/quote', () => {
-  it('answers with the best passage and stores a paging session for the asker', async () => {
+  it('answers with the best passage and records the search in the message', async () => {
     const { context, recorded } = commandContext('quote', { query: '云备胎' });
-    await quote.execute(context);
+    await runCommand(quote, context);
     const [reply] = recorded.replies;
     expect(reply!.ephemeral).toBeUndefined();
     expect(reply!.embeds![0]!.description).toContain('**云备胎**');
     expect(reply!.embeds![0]!.author!.name).toMatch(/^季昕华/u);
-    expect(context.services.paging.size).toBe(1);
+    expect(reply!.embeds![0]!.fields!.at(-1)).toEqual({ name: 'Search', value: '云备胎' });
   });
 
-  it('pages forward and back, and refuses out-of-range pages', async () => {
-    const services = testServices();
-    const { context, recorded } = commandContext('quote', { query: '开源' }, { services });
-    await quote.execute(context);
-    const next = recorded.replies[0]!.components![0]!.components[1] as { custom_id: string };
-    const click = buttonContext(next.custom_id, services);
-    await quote.button!(click.context);
+  it('pages forward and back from the message alone (a fresh router, as after a restart), and refuses out-of-range pages', async () => {
+    const { context, recorded } = commandContext('quote', { query: '开源' });
+    await runCommand(quote, context);
+    const first = recorded.replies[0]!;
+    const next = first.components![0]!.components[1] as { custom_id: string };
+    // Another process: new services, new router, nothing shared with the one that answered.
+    const fresh = testServices();
+    const router = new InteractionRouter(COMMANDS, fresh, null);
+    const click = buttonContext(next.custom_id, fresh, { message: messageOf(first, context.user.id) });
+    await router.button(click.context);
     expect(click.recorded.updates).toHaveLength(1);
-    expect(click.recorded.updates[0]!.embeds![0]!.footer!.text).toContain('Result 2 of');
-    const [, , key] = next.custom_id.split(':');
-    const beyond = buttonContext(`quote:page:${key}:99`, services);
-    await quote.button!(beyond.context);
+    const page2 = click.recorded.updates[0]!;
+    expect(page2.embeds![0]!.footer!.text).toContain('Result 2 of');
+    expect(page2.embeds![0]!.description).not.toBe(first.embeds![0]!.description);
+    const previous = page2.components![0]!.components[0] as { custom_id: string; disabled: boolean };
+    expect(previous.disabled).toBe(false);
+    const back = buttonContext(previous.custom_id, fresh, { message: messageOf(page2, context.user.id) });
+    await router.button(back.context);
+    expect(back.recorded.updates[0]!.embeds![0]!.description).toBe(first.embeds![0]!.description);
+    const beyond = buttonContext(next.custom_id.replace(/:1$/u, ':99'), fresh, { message: messageOf(first, context.user.id) });
+    await router.button(beyond.context);
     expect(beyond.recorded.updates).toHaveLength(0);
-    expect(beyond.recorded.replies[0]!.ephemeral).toBe(true);
+    expect(beyond.recorded.replies).toEqual([{ content: messages.expired.en, ephemeral: true }]);
   });
 
-  it('says when the buttons have expired (TTL), without changing anything', async () => {
-    let now = 0;
-    const services = testServices({ paging: new PagingStore({ now: () => now, ttlMs: 1000 }) });
-    const { context, recorded } = commandContext('quote', { query: '开源' }, { services });
-    await quote.execute(context);
-    now = 5000;
-    const next = recorded.replies[0]!.components![0]!.components[1] as { custom_id: string };
-    const click = buttonContext(next.custom_id, services);
-    await quote.button!(click.context);
-    expect(click.recorded.replies[0]!.content).toBe('These buttons have expired. Run the command again.');
+  it('refuses a page button whose message records another search, without changing anything', async () => {
+    const services = testServices();
+    const router = new InteractionRouter(COMMANDS, services, null);
+    const a = commandContext('quote', { query: '开源' }, { services });
+    const b = commandContext('quote', { query: '融资' }, { services });
+    await runCommand(quote, a.context);
+    await runCommand(quote, b.context);
+    const next = a.recorded.replies[0]!.components![0]!.components[1] as { custom_id: string };
+    const click = buttonContext(next.custom_id, services, { message: messageOf(b.recorded.replies[0]!) });
+    await router.button(click.context);
     expect(click.recorded.updates).toHaveLength(0);
+    expect(click.recorded.replies).toEqual([{ content: messages.expired.en, ephemeral: true }]);
   });
 
   it('answers an unknown source with the list of interviews', async () => {
     const { context, recorded } = commandContext('quote', { query: '云', source: 'no-such-interview' });
-    await quote.execute(context);
+    await runCommand(quote, context);
     expect(recorded.replies[0]!.ephemeral).toBe(true);
     expect(recorded.replies[0]!.content).toContain('zstack-productized-cloud');
   });
@@ -72,7 +82,7 @@ describe('/quote', () => {
 describe('/random, /speaker, /sources, /help', () => {
   it('/random picks among the daily tips', async () => {
     const { context, recorded } = commandContext('random');
-    await random.execute(context);
+    await runCommand(random, context);
     const description = recorded.replies[0]!.embeds![0]!.description!;
     const tips = context.services.library.tipIds.map((id) => context.services.library.index.passage(id)!.text.slice(0, 10));
     expect(tips.some((start) => description.replaceAll('\\', '').startsWith(start))).toBe(true);
@@ -80,13 +90,13 @@ describe('/random, /speaker, /sources, /help', () => {
 
   it('/random with an unknown speaker refuses politely', async () => {
     const { context, recorded } = commandContext('random', { speaker: 'Nobody at all' });
-    await random.execute(context);
+    await runCommand(random, context);
     expect(recorded.replies[0]!.ephemeral).toBe(true);
   });
 
   it('/speaker finds 老季 and lists his interview', async () => {
     const { context, recorded } = commandContext('speaker', { name: '老季' });
-    await speaker.execute(context);
+    await runCommand(speaker, context);
     const embed = recorded.replies[0]!.embeds![0]!;
     expect(embed.title).toBe('季昕华');
     expect(embed.description).toContain('UCloud');
@@ -96,7 +106,7 @@ describe('/random, /speaker, /sources, /help', () => {
   it('/sources and /help fit Discord’s limits', async () => {
     for (const command of [sources, help]) {
       const { context, recorded } = commandContext(command.data.name);
-      await command.execute(context);
+      await runCommand(command, context);
       const embed = recorded.replies[0]!.embeds![0]!;
       expect(JSON.stringify(embed).length).toBeLessThan(8000);
       expect(embed.fields!.length).toBeLessThanOrEqual(25);

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseConsoleLine } from '../src/bot/console.ts';
-import { COMMANDS } from '../src/bot/registry.ts';
+import { COMMANDS } from '../commands/index.ts';
 
 const definitions = new Map(COMMANDS.map((c) => [c.data.name, c.data]));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseInterview, serializeInterview } from '../src/core/corpus/format.ts';
+import { MAX_ID_LENGTH, parseInterview, serializeInterview } from '../src/core/corpus/format.ts';
 import type { BodyBlock, Interview } from '../src/core/corpus/types.ts';
 
 const sample: Interview = {
@@ -135,10 +135,14 @@ describe('parseInterview validation', () => {
     expect(errorOf(() => parseInterview(file('x').replace('url: null', 'url: not a link'), 'f.md'))).toMatch(/^zhenyan: f\.md:6: invalid url/);
   });
 
-  it('rejects ids that are not lowercase-dashed', () => {
+  it('rejects ids that are not lowercase-dashed or longer than MAX_ID_LENGTH', () => {
     expect(errorOf(() => parseInterview(file('x').replace('id: t', 'id: Bad_Id'), 'f.md'))).toBe(
-      'zhenyan: f.md:2: invalid id "Bad_Id": use lowercase a-z, 0-9 and single dashes',
+      `zhenyan: f.md:2: invalid id "Bad_Id": use lowercase a-z, 0-9 and single dashes, at most ${MAX_ID_LENGTH} characters`,
     );
+    const longest = `${'a'.repeat(MAX_ID_LENGTH - 2)}-b`;
+    expect(parseInterview(file('x').replace('id: t', `id: ${longest}`), 'f.md').id).toBe(longest);
+    expect(errorOf(() => parseInterview(file('x').replace('id: t', `id: ${longest}c`), 'f.md'))).toMatch(/invalid id "a+-bc"/);
+    expect(errorOf(() => parseInterview(file('x').replace('{ id: b,', `{ id: ${'b'.repeat(MAX_ID_LENGTH + 1)},`), 'f.md'))).toMatch(/invalid speaker id "b+"/);
     expect(errorOf(() => parseInterview(file('x').replace('id: t', 'id: a--b'), 'f.md'))).toMatch(/invalid id "a--b"/);
     expect(errorOf(() => parseInterview(file('x').replace('{ id: b,', '{ id: B b,'), 'f.md'))).toMatch(/^zhenyan: f\.md:11: invalid speaker id "B b"/);
   });

@@ -3,9 +3,10 @@
  * `/quote query:卖房创业 speaker:季昕华`, with replies rendered as text. Used by `npm start` when no
  * Discord token is set. Reads standard input line by line and stops at its end.
  */
-import type { APIEmbed, APIApplicationCommandOption } from 'discord-api-types/v10';
+import type { APIEmbed } from 'discord-api-types/v10';
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { toLocale } from './i18n.ts';
+import type { OptionData } from './options.ts';
 import type { InteractionRouter } from './router.ts';
 import type { CommandOptions, ReplyPayload, Services } from './types.ts';
 
@@ -20,7 +21,7 @@ export interface ConsoleCommand {
  * Parses `/name [sub] [option:value ...] [free text]`. Free text fills the first required string
  * option (so `/quote 卖房创业` works); `option:value` pairs may hold spaces up to the next pair.
  */
-export function parseConsoleLine(line: string, definitions: Map<string, { options?: APIApplicationCommandOption[] }>): ConsoleCommand | { error: string } {
+export function parseConsoleLine(line: string, definitions: Map<string, { readonly options?: readonly OptionData[] }>): ConsoleCommand | { error: string } {
   const match = /^\/(\S+)\s*(.*)$/su.exec(line.trim());
   if (!match) return { error: 'Commands start with "/", e.g. /quote 卖房创业 or /help.' };
   const name = match[1]!.toLowerCase();

@@ -19,8 +19,9 @@ import {
 } from 'discord.js';
 import { toLocale } from './i18n.ts';
 import { LIMITS, truncate } from './limits.ts';
+import { planReply, type AckState } from './respond.ts';
 import type { InteractionRouter } from './router.ts';
-import type { ChannelOption, CommandOptions, Invocation, ReplyPayload, Services } from './types.ts';
+import type { ButtonMessage, ChannelOption, CommandOptions, Invocation, ReplyPayload, Services } from './types.ts';
 
 /** Options of {@link createDiscordClient}. */
 export interface DiscordClientOptions {
@@ -147,6 +148,50 @@ export function attachRouter(client: Client, router: InteractionRouter, services
   });
 }
 
+/**
+ * Sends answers for one command interaction as {@link planReply} decides: in particular a private answer
+ * (an error, a refusal) after a public defer becomes an ephemeral follow-up and the public placeholder is
+ * deleted, since editing a public placeholder cannot make it ephemeral.
+ */
+function commandResponder(interaction: ChatInputCommandInteraction): { reply: (payload: ReplyPayload) => Promise<void>; defer: (options?: { ephemeral?: boolean }) => Promise<void> } {
+  let state: AckState = 'new';
+  return {
+    reply: async (payload) => {
+      const { action, next } = planReply(state, payload.ephemeral === true);
+      switch (action) {
+        case 'reply':
+          await interaction.reply(toReply(payload));
+          break;
+        case 'edit-placeholder':
+          await interaction.editReply(toDiscordPayload(payload));
+          break;
+        case 'follow-up':
+          await interaction.followUp(toReply(payload));
+          break;
+        case 'private-follow-up-and-delete-placeholder':
+          await interaction.followUp(toReply({ ...payload, ephemeral: true }));
+          await interaction.deleteReply().catch(() => undefined);
+          break;
+      }
+      state = next;
+    },
+    defer: async (options) => {
+      if (state !== 'new') return;
+      await interaction.deferReply(options?.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+      state = options?.ephemeral ? 'deferred-ephemeral' : 'deferred-public';
+    },
+  };
+}
+
+/** The message a button is on: its embeds and who ran the command that created it. */
+function buttonMessage(interaction: ButtonInteraction): ButtonMessage {
+  const message = interaction.message;
+  return {
+    embeds: message.embeds.map((embed) => embed.toJSON()),
+    interactionUserId: message.interactionMetadata?.user.id ?? null,
+  };
+}
+
 async function dispatch(interaction: Interaction, router: InteractionRouter, services: Services): Promise<void> {
   if (interaction.isChatInputCommand()) {
     await router.command({
@@ -154,16 +199,7 @@ async function dispatch(interaction: Interaction, router: InteractionRouter, ser
       commandName: interaction.commandName,
       options: commandOptions(interaction),
       services,
-      reply: async (payload) => {
-        if (interaction.deferred && !interaction.replied) await interaction.editReply(toDiscordPayload(payload));
-        else if (interaction.replied) await interaction.followUp(toReply(payload));
-        else await interaction.reply(toReply(payload));
-      },
-      defer: async (options) => {
-        if (!interaction.deferred && !interaction.replied) {
-          await interaction.deferReply(options?.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-        }
-      },
+      ...commandResponder(interaction),
       botPermissionsIn: (channelId) => botPermissionsIn(interaction, channelId),
     });
   } else if (interaction.isAutocomplete()) {
@@ -184,6 +220,7 @@ async function dispatch(interaction: Interaction, router: InteractionRouter, ser
     await router.button({
       ...invocation(interaction),
       customId: interaction.customId,
+      message: buttonMessage(interaction),
       services,
       update: async (payload) => {
         await interaction.update(toDiscordPayload(payload));

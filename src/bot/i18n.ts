@@ -71,6 +71,12 @@ export const messages = {
     'zh-CN': '只有发起这次搜索的人可以翻页。你可以自己运行 `/quote`。',
     'zh-TW': '只有發起這次搜尋的人可以翻頁。你可以自己執行 `/quote`。',
   } satisfies Text,
+  searchLabel: { en: 'Search', 'zh-CN': '搜索', 'zh-TW': '搜尋' } satisfies Text,
+  missingOption: {
+    en: (name: string) => `The option \`${name}\` is missing. Try \`/help\`.`,
+    'zh-CN': (name: string) => `缺少选项 \`${name}\`，试试 \`/help\`。`,
+    'zh-TW': (name: string) => `缺少選項 \`${name}\`，試試 \`/help\`。`,
+  } satisfies Template<[string]>,
   unknownButton: {
     en: "I don't recognise that button. Run the command again.",
     'zh-CN': '无法识别这个按钮，请重新运行命令。',

@@ -1,5 +1,5 @@
 /** Builds the bot's embeds from domain objects. Every embed leaves here within Discord's limits. */
-import type { APIEmbed } from 'discord-api-types/v10';
+import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { InterviewMeta, Passage, Speaker } from '../core/corpus/types.ts';
 import { applyHighlights, type Highlight } from '../core/search/highlight.ts';
 import { messages, t, type Locale } from './i18n.ts';
@@ -31,7 +31,7 @@ export function publicationLine(interview: InterviewMeta): string | null {
 }
 
 /** The quote embed: the passage verbatim (matched terms in bold), who said it, and where. */
-export function quoteEmbed(view: QuoteView, locale: Locale, footerExtra?: string): APIEmbed {
+export function quoteEmbed(view: QuoteView, locale: Locale, footerExtra?: string, extraFields: readonly APIEmbedField[] = []): APIEmbed {
   const { passage, interview, speaker } = view;
   const quote = applyHighlights(passage.text, view.highlights ?? [], (s) => `**${escapeMarkdown(s)}**`, escapeMarkdown);
   const footer = [publicationLine(interview), footerExtra].filter(Boolean).join(' · ');
@@ -44,9 +44,63 @@ export function quoteEmbed(view: QuoteView, locale: Locale, footerExtra?: string
         name: t(messages.source, locale),
         value: interview.url ? `[${escapeMarkdown(interview.title)}](${interview.url})` : escapeMarkdown(interview.title),
       },
+      ...extraFields,
     ],
     ...(footer ? { footer: { text: footer } } : {}),
   });
+}
+
+/**
+ * A search as a quote message records it, so a button on that message can run it again on any process,
+ * after any restart: the message is the state.
+ */
+export interface RecordedSearch {
+  /** The query as analysed (`SearchResponse.query`). */
+  query: string;
+  /** The speaker filter as given, or null. */
+  speaker: string | null;
+  /** The source (interview id) filter as given, or null. */
+  source: string | null;
+}
+
+/** Marks the speaker and source lines of a search field (not localized: they are read back). */
+const SPEAKER_MARK = '🗣 ';
+const SOURCE_MARK = '📖 ';
+/** Every localized name of the search field, to find it whatever the locale of whoever ran the search. */
+const SEARCH_FIELD_NAMES = new Set<string>(Object.values(messages.searchLabel));
+
+/** Undoes {@link escapeMarkdown} (exactly, for every text that does not itself contain `@`/`<` + U+200B). */
+function unescapeMarkdown(text: string): string {
+  return text.replace(/<\u200b/gu, '<').replace(/@\u200b/gu, '@').replace(/\\([\\*_~`|>#[\]()-])/gu, '$1');
+}
+
+/**
+ * The embed field showing what was searched ("Search: 融资 / 🗣 黄东旭"), which {@link readSearchField}
+ * reads back. Shown to everyone, so it is escaped like any user text.
+ */
+export function searchField(search: RecordedSearch, locale: Locale): APIEmbedField {
+  const lines = [escapeMarkdown(search.query)];
+  if (search.speaker !== null) lines.push(SPEAKER_MARK + escapeMarkdown(search.speaker));
+  if (search.source !== null) lines.push(SOURCE_MARK + escapeMarkdown(search.source));
+  return { name: t(messages.searchLabel, locale), value: lines.join('\n') };
+}
+
+/**
+ * The search recorded in a quote embed by {@link searchField}, or null when there is none. Not proof of
+ * anything: the caller checks it against a digest carried by the button (a query containing a newline,
+ * or cut to fit the embed, reads back differently and is then refused).
+ */
+export function readSearchField(embed: APIEmbed): RecordedSearch | null {
+  const field = embed.fields?.find((f) => SEARCH_FIELD_NAMES.has(f.name));
+  if (!field) return null;
+  const [first, ...rest] = field.value.split('\n');
+  const search: RecordedSearch = { query: unescapeMarkdown(first ?? ''), speaker: null, source: null };
+  for (const line of rest) {
+    if (line.startsWith(SPEAKER_MARK) && search.speaker === null) search.speaker = unescapeMarkdown(line.slice(SPEAKER_MARK.length));
+    else if (line.startsWith(SOURCE_MARK) && search.source === null) search.source = unescapeMarkdown(line.slice(SOURCE_MARK.length));
+    else return null;
+  }
+  return search;
 }
 
 /** The "context" view: the paragraphs before and after a passage. */

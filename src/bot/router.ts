@@ -1,20 +1,30 @@
 /**
  * Routes interactions to commands, with the one error boundary every interaction goes through:
- * an unexpected error is logged with an error id and the user gets a short ephemeral message carrying
- * that id. Also enforces per-user rate limits and writes one log line per interaction.
+ * - preconditions run before a command, and a {@link UserError} (from a precondition, from reading the
+ *   options, or from the command) is answered with its localized message, ephemerally;
+ * - an unexpected error is logged with an error id and the user gets a short ephemeral message carrying
+ *   that id (after a public defer, the transport follows up privately: see `respond.ts`);
+ * - button `custom_id`s are decoded once, by the codec in `custom-id.ts`, and handed typed to the command
+ *   that owns their kind; anything malformed gets a friendly ephemeral refusal.
+ * Also enforces per-user rate limits and writes one log line per interaction.
  */
 import { randomBytes } from 'node:crypto';
+import { decodeCustomId, type ButtonData, type ButtonKind } from './custom-id.ts';
 import { messages, t } from './i18n.ts';
+import { readArguments } from './options.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { AutocompleteContext, ButtonContext, Command, CommandContext, Services } from './types.ts';
+import { UserError } from './user-error.ts';
 
-/** The outcome written to the log line of each interaction. */
-export type Outcome = 'ok' | 'error' | 'rate-limited' | 'unknown-command';
+/** The outcome written to the log line of each interaction. `refused`: a {@link UserError} answered it. */
+export type Outcome = 'ok' | 'error' | 'refused' | 'rate-limited' | 'unknown-command';
+
+type ButtonHandler = (context: ButtonContext, data: ButtonData) => Promise<void>;
 
 /** Dispatches commands, autocomplete and buttons. Transport-agnostic: Discord and the console share it. */
 export class InteractionRouter {
   private readonly byName: Map<string, Command>;
-  private readonly byButtonPrefix: Map<string, Command>;
+  private readonly byButtonKind = new Map<ButtonKind, ButtonHandler>();
 
   constructor(
     readonly commands: readonly Command[],
@@ -22,10 +32,16 @@ export class InteractionRouter {
     private readonly rateLimiter: RateLimiter | null,
   ) {
     this.byName = new Map(commands.map((command) => [command.data.name, command]));
-    this.byButtonPrefix = new Map(commands.filter((c) => c.buttonPrefix).map((c) => [c.buttonPrefix!, c]));
+    for (const command of commands) {
+      for (const [kind, handler] of Object.entries(command.buttons ?? {}) as Array<[ButtonKind, ButtonHandler | undefined]>) {
+        if (!handler) continue;
+        if (this.byButtonKind.has(kind)) throw new Error(`zhenyan: button kind "${kind}" is handled by two commands`);
+        this.byButtonKind.set(kind, handler);
+      }
+    }
   }
 
-  /** Runs a slash command. Never throws. */
+  /** Runs a slash command: rate limit, preconditions, typed arguments, then `execute`. Never throws. */
   async command(context: CommandContext): Promise<Outcome> {
     const command = this.byName.get(context.commandName);
     return this.guard('command', context.commandName, context, async () => {
@@ -33,7 +49,10 @@ export class InteractionRouter {
         await context.reply({ content: t(messages.unknownCommand, context.locale), ephemeral: true });
         return 'unknown-command';
       }
-      return (await this.limited(context, () => command.execute(context))) ? 'ok' : 'rate-limited';
+      return this.limited(context, async () => {
+        for (const precondition of command.preconditions ?? []) await precondition(context);
+        await command.execute(context, readArguments(command.data, context.options));
+      });
     });
   }
 
@@ -50,32 +69,34 @@ export class InteractionRouter {
     }, async () => context.respond([]));
   }
 
-  /** Handles a button click. Never throws. */
+  /** Handles a button click: decodes its `custom_id`, then runs the handler of its kind. Never throws. */
   async button(context: ButtonContext): Promise<Outcome> {
-    const prefix = context.customId.split(':')[0] ?? '';
-    const command = this.byButtonPrefix.get(prefix);
-    return this.guard('button', prefix, context, async () => {
-      if (!command?.button) {
+    const data = decodeCustomId(context.customId);
+    const handler = data ? this.byButtonKind.get(data.kind) : undefined;
+    return this.guard('button', data?.kind ?? 'unknown', context, async () => {
+      if (!data || !handler) {
         await context.reply({ content: t(messages.unknownButton, context.locale), ephemeral: true });
         return 'unknown-command';
       }
-      return (await this.limited(context, () => command.button!(context))) ? 'ok' : 'rate-limited';
+      return this.limited(context, () => handler(context, data));
     });
   }
 
-  private async limited(
-    context: CommandContext | ButtonContext,
-    run: () => Promise<void>,
-  ): Promise<boolean> {
+  private async limited(context: CommandContext | ButtonContext, run: () => Promise<void>): Promise<Outcome> {
     const wait = this.rateLimiter?.attempt(context.user.id) ?? 0;
     if (wait > 0) {
       await context.reply({ content: messages.rateLimited[context.locale](wait), ephemeral: true });
-      return false;
+      return 'rate-limited';
     }
     await run();
-    return true;
+    return 'ok';
   }
 
+  /**
+   * The error boundary. A {@link UserError} is answered with its message; anything else with an error
+   * id. Both go out through `context.reply(…, ephemeral)`, which the transport turns into an ephemeral
+   * reply or follow-up depending on what was already sent (`respond.ts`), never a public message.
+   */
   private async guard(
     kind: 'command' | 'autocomplete' | 'button',
     name: string,
@@ -85,20 +106,34 @@ export class InteractionRouter {
   ): Promise<Outcome> {
     const started = performance.now();
     const base = { kind, name, guild: context.guildId, user: context.user.id };
+    const latency = () => round(performance.now() - started);
     try {
       const outcome = await run();
-      this.services.logger.info({ ...base, latencyMs: round(performance.now() - started), outcome }, 'interaction');
+      this.services.logger.info({ ...base, latencyMs: latency(), outcome }, 'interaction');
       return outcome;
     } catch (error) {
+      if (error instanceof UserError && !onError) {
+        this.services.logger.info({ ...base, latencyMs: latency(), outcome: 'refused', reason: error.reason }, 'interaction');
+        await this.tell(context as CommandContext | ButtonContext, error.messageFor(context.locale), null);
+        return 'refused';
+      }
       const errorId = randomBytes(4).toString('hex');
-      this.services.logger.error({ ...base, latencyMs: round(performance.now() - started), outcome: 'error', errorId, err: error }, 'interaction failed');
-      try {
-        if (onError) await onError();
-        else await (context as CommandContext).reply({ content: messages.internalError[context.locale](errorId), ephemeral: true });
-      } catch (replyError) {
-        this.services.logger.warn({ errorId, err: replyError }, 'could not tell the user about the error');
+      this.services.logger.error({ ...base, latencyMs: latency(), outcome: 'error', errorId, err: error }, 'interaction failed');
+      if (onError) {
+        await onError().catch((replyError: unknown) => this.services.logger.warn({ errorId, err: replyError }, 'could not tell the user about the error'));
+      } else {
+        await this.tell(context as CommandContext | ButtonContext, messages.internalError[context.locale](errorId), errorId);
       }
       return 'error';
+    }
+  }
+
+  /** Sends `content` ephemerally; a failure to send is logged, never thrown. */
+  private async tell(context: CommandContext | ButtonContext, content: string, errorId: string | null): Promise<void> {
+    try {
+      await context.reply({ content, ephemeral: true });
+    } catch (replyError) {
+      this.services.logger.warn({ errorId, err: replyError }, 'could not tell the user about the error');
     }
   }
 }

@@ -1,11 +1,9 @@
-/** Wires the services every transport shares: the library, paging state, rate limits, the router. */
+/** Wires the services every transport shares: the library, rate limits, the router over the given commands. */
 import type { Config } from '../config.ts';
 import type { Library } from '../core/library.ts';
 import type { Logger } from '../logger.ts';
 import type { DailyService } from './daily-service.ts';
-import { PagingStore } from './paging.ts';
 import { RateLimiter, type RateLimiterOptions } from './rate-limit.ts';
-import { COMMANDS } from './registry.ts';
 import { InteractionRouter } from './router.ts';
 import type { Command, Services } from './types.ts';
 
@@ -21,21 +19,20 @@ export interface BuildServicesOptions {
   rateLimit?: RateLimiterOptions;
   /** Clock. Default: the system clock. */
   now?: () => Date;
-  /** Commands to route. Default: {@link COMMANDS}. */
-  commands?: readonly Command[];
+  /** Commands to route (the composition root passes `commands/index.ts`'s list). */
+  commands: readonly Command[];
 }
 
 /** Builds the shared services and the router over them. */
 export function buildServices(options: BuildServicesOptions): { services: Services; router: InteractionRouter; close: () => void } {
   const services: Services = {
     library: options.library,
-    paging: new PagingStore(),
     logger: options.logger,
     config: options.config,
     now: options.now ?? (() => new Date()),
     ...(options.daily ? { daily: options.daily } : {}),
   };
   const limiter = options.consoleMode ? null : new RateLimiter(options.rateLimit);
-  const router = new InteractionRouter(options.commands ?? COMMANDS, services, limiter);
+  const router = new InteractionRouter(options.commands, services, limiter);
   return { services, router, close: () => options.daily?.close() };
 }

@@ -21,8 +21,8 @@ export interface StartBotOptions {
   handleSignals?: boolean;
   /** discord.js client settings (tests: fewer retries, no identify throttle). Default: production settings. */
   client?: Omit<DiscordClientOptions, 'apiUrl'>;
-  /** Commands to route. Default: every registered command. */
-  commands?: readonly Command[];
+  /** Commands to route (the composition root passes `commands/index.ts`'s list). */
+  commands: readonly Command[];
   /** Daily scheduler tuning (tests). Default: the scheduler's defaults. */
   daily?: DailyServiceOptions['scheduler'];
   /** An open database instead of `config.databasePath` (tests). */

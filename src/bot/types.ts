@@ -8,13 +8,14 @@ import type {
   APIApplicationCommandOptionChoice,
   APIComponentInMessageActionRow,
   APIEmbed,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 import type { Library } from '../core/library.ts';
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config.ts';
+import type { ButtonData, ButtonKind } from './custom-id.ts';
 import type { Locale } from './i18n.ts';
-import type { PagingStore } from './paging.ts';
+import type { ArgumentsOf, CommandData } from './options.ts';
+import type { Precondition } from './preconditions.ts';
 
 /** A reply, in Discord's JSON shapes. The transport always adds `allowed_mentions` itself. */
 export interface ReplyPayload {
@@ -41,7 +42,10 @@ export interface ChannelOption {
   botPermissions: bigint | null;
 }
 
-/** Typed access to a command's options. */
+/**
+ * Runtime access to a command's options by name, as each transport provides them. Commands read their
+ * options through the typed {@link ArgumentsOf} instead (the router builds it from this accessor).
+ */
 export interface CommandOptions {
   /** The chosen subcommand, or null. */
   subcommand(): string | null;
@@ -68,7 +72,6 @@ export interface Invocation {
 /** Everything a command can use. Built once at start-up. */
 export interface Services {
   library: Library;
-  paging: PagingStore;
   logger: Logger;
   config: Config;
   /** The clock (tests inject a fake one). */
@@ -100,10 +103,23 @@ export interface AutocompleteContext extends Invocation {
   respond(choices: Array<APIApplicationCommandOptionChoice<string>>): Promise<void>;
 }
 
+/** The message a clicked button is on, as Discord sends it with the click. */
+export interface ButtonMessage {
+  /** The message's embeds (Discord's JSON). */
+  embeds: APIEmbed[];
+  /**
+   * Who ran the command that created the message (Discord's `interaction_metadata.user`), or null when
+   * Discord does not say. Set by Discord, so a modified client cannot change it.
+   */
+  interactionUserId: string | null;
+}
+
 /** A button click on one of our messages. */
 export interface ButtonContext extends Invocation {
-  /** The button's `custom_id`, e.g. `quote:page:k3f9:2`. Untrusted: a modified client can send anything. */
+  /** The button's `custom_id`, e.g. `quote:ctx:a-plan#12`. Untrusted: a modified client can send anything. */
   customId: string;
+  /** The message the button is on, when the transport has it (Discord always does). */
+  message: ButtonMessage | null;
   services: Services;
   /** Replaces the message the button is on. */
   update(payload: ReplyPayload): Promise<void>;
@@ -111,13 +127,29 @@ export interface ButtonContext extends Invocation {
   reply(payload: ReplyPayload): Promise<void>;
 }
 
-/** One slash command: plain data plus handlers. One file per command under `commands/`. */
-export interface Command {
+/** Handlers for the kinds of button a command owns, each receiving its decoded, typed data. */
+export type ButtonHandlers = { [K in ButtonKind]?: (context: ButtonContext, data: ButtonData<K>) => Promise<void> };
+
+/**
+ * One slash command: plain data plus handlers. One file per command under `commands/`, written with
+ * {@link defineCommand} so `execute` receives arguments typed from `data`.
+ */
+export interface Command<D extends CommandData = CommandData> {
   /** The definition registered with Discord by `npm run deploy`. */
-  data: RESTPostAPIChatInputApplicationCommandsJSONBody;
-  execute(context: CommandContext): Promise<void>;
+  data: D;
+  /** Runs the command with its options read and typed from {@link Command.data}. */
+  execute(context: CommandContext, args: ArgumentsOf<D>): Promise<void>;
   autocomplete?(context: AutocompleteContext): Promise<void>;
-  /** The `custom_id` prefix this command's buttons use (e.g. `quote`), routed to {@link Command.button}. */
-  buttonPrefix?: string;
-  button?(context: ButtonContext): Promise<void>;
+  /** Handlers for this command's buttons, by kind (see `custom-id.ts`). A kind belongs to one command. */
+  buttons?: ButtonHandlers;
+  /** Checks run before {@link Command.execute}, in order; the first to throw a `UserError` answers. */
+  preconditions?: readonly Precondition[];
+}
+
+/**
+ * Declares a command, keeping `data` as written (literal option names and types) so `execute`'s
+ * arguments are typed from it: a misspelled option name is a type error.
+ */
+export function defineCommand<const D extends CommandData>(command: Command<D>): Command<D> {
+  return command;
 }

@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autocomplete, button, slashCommand, type InteractionCallback } from '../support/fake-discord.ts';
 import { startHarness, type BotHarness } from '../support/bot-harness.ts';
-import type { Command } from '../../src/bot/types.ts';
-import { COMMANDS } from '../../src/bot/registry.ts';
+import { defineCommand, type Command } from '../../src/bot/types.ts';
+import { inGuild, manageGuild } from '../../src/bot/preconditions.ts';
+import { COMMANDS } from '../../commands/index.ts';
 
 const EPHEMERAL = 64;
 const latencies: number[] = [];
@@ -18,14 +19,36 @@ const explode: Command = {
   },
 };
 
+/** A slow command: acknowledges publicly ("thinking…"), then fails. */
+const slowExplode: Command = {
+  data: { name: 'slow-explode', description: 'Defers publicly, then throws' },
+  async execute(context) {
+    await context.defer();
+    throw new Error('renderer on fire');
+  },
+};
+
+/** Needs Manage Server, and says so after a public defer. */
+const adminOnly = defineCommand({
+  data: { name: 'admin-only', description: 'Needs Manage Server' },
+  preconditions: [inGuild, manageGuild],
+  async execute(context) {
+    await context.reply({ content: 'done' });
+  },
+});
+
 let harness: BotHarness;
+/** The fake Discord of the first harness (the restart test starts a second bot against it). */
+let firstFake: BotHarness['fake'] | undefined;
 
 beforeAll(async () => {
-  harness = await startHarness({ bot: { commands: [...COMMANDS, explode], rateLimit: { limit: 1000 } } });
+  harness = await startHarness({ bot: { commands: [...COMMANDS, explode, slowExplode, adminOnly], rateLimit: { limit: 1000 } } });
 });
 
 afterAll(async () => {
   await harness?.stop();
+  // After the restart test the harness reuses the first fake, which it does not stop itself.
+  await firstFake?.stop();
   if (latencies.length > 0) {
     const sorted = [...latencies].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)]!;
@@ -67,7 +90,9 @@ describe('/quote', () => {
     const first = await send(slashCommand('quote', { query: '融资' }, { user: asker }));
     const [previous, next, context] = first.data.components[0].components;
     expect(previous.custom_id).toMatch(/^quote:page:/u);
-    const message = { id: '400000000000000001', channel_id: first.interaction.channel_id, components: first.data.components, embeds: first.data.embeds };
+    // The message as Discord holds it, with `interaction_metadata` naming the asker.
+    const message = harness.fake.originalMessage(first.token);
+    expect(message.interaction_metadata.user.id).toBe(asker.id);
 
     const page2 = await send(button(next.custom_id, { user: asker, message }));
     expect(page2.type).toBe(7); // UPDATE_MESSAGE
@@ -85,16 +110,28 @@ describe('/quote', () => {
     expect(contextReply.data.embeds[0].fields.map((f: { name: string }) => f.name)).toEqual(['Before', 'After']);
   });
 
-  it('answers a button from before a restart (unknown paging key) with "expired"', async () => {
-    const callback = await send(button('quote:page:AAAAAAAAAA:1'));
-    expect(callback.data.flags).toBe(EPHEMERAL);
-    expect(callback.data.content).toBe('These buttons have expired. Run the command again.');
+  it('pages a message answered before a restart: the new process re-runs the search the message records', async () => {
+    const asker = { id: '200000000000000444', username: 'asker' };
+    const first = await send(slashCommand('quote', { query: '开源', speaker: '黄东旭' }, { user: asker }));
+    const next = first.data.components[0].components[1];
+    const message = harness.fake.originalMessage(first.token);
+    await harness.bot.stop();
+    firstFake = harness.fake;
+    harness = await startHarness({ reuseFake: harness.fake, bot: { commands: [...COMMANDS, explode, slowExplode, adminOnly], rateLimit: { limit: 1000 } } });
+    const page2 = await send(button(next.custom_id, { user: asker, message }));
+    expect(page2.type).toBe(7);
+    expect(page2.data.embeds[0].footer.text).toContain('Result 2 of');
+    expect(page2.data.embeds[0].author.name).toMatch(/^黄东旭/u);
+    // A button from before this change (a paging-session key) is refused, not crashed on.
+    const legacy = await send(button('quote:page:AAAAAAAAAA:1'));
+    expect(legacy.data.flags).toBe(EPHEMERAL);
+    expect(legacy.data.content).toBe("I don't recognise that button. Run the command again.");
   });
 
   it('refuses a tampered custom_id without failing', async () => {
     const callback = await send(button('quote:page:../../etc:-1'));
     expect(callback.data.flags).toBe(EPHEMERAL);
-    expect(callback.data.content).toMatch(/expired|recognise/u);
+    expect(callback.data.content).toBe("I don't recognise that button. Run the command again.");
     const unknown = await send(button('nope:whatever'));
     expect(unknown.data.content).toBe("I don't recognise that button. Run the command again.");
   });
@@ -189,14 +226,52 @@ describe('error boundary', () => {
     expect(after.data.embeds[0].description).toContain('**TiDB**');
   });
 
+  it('after a public defer, an error is an ephemeral follow-up and the public placeholder is deleted', async () => {
+    const callback = await send(slashCommand('slow-explode'));
+    expect(callback.type).toBe(5);
+    expect(callback.data?.flags ?? 0).toBe(0); // the placeholder was public
+    const webhook = await waitFor(() => {
+      const requests = harness.fake.webhookRequests(callback.token);
+      return requests.some((r) => r.method === 'DELETE') ? requests : undefined;
+    });
+    const followUps = webhook.filter((r) => r.method === 'POST');
+    expect(followUps).toHaveLength(1);
+    expect(followUps[0]!.body.flags).toBe(EPHEMERAL);
+    expect(followUps[0]!.body.content).toMatch(/`[0-9a-f]{8}`/u);
+    // Nothing public carries the error: no edit of the placeholder, and the placeholder itself is gone.
+    expect(webhook.filter((r) => r.method === 'PATCH')).toEqual([]);
+    expect(webhook.find((r) => r.method === 'DELETE')!.path).toMatch(/\/messages\/@original$/u);
+    expect(harness.fake.originalMessage(callback.token)).toBeUndefined();
+  });
+
+  it('a failed precondition is a localized ephemeral refusal, logged as refused', async () => {
+    const member = await send(slashCommand('admin-only', undefined, { locale: 'zh-CN', memberPermissions: '0' }));
+    expect(member.type).toBe(4);
+    expect(member.data.flags).toBe(EPHEMERAL);
+    expect(member.data.content).toBe('需要 **管理服务器** 权限才能修改每日箴言。');
+    const entry = harness.logLines.map((line) => JSON.parse(line)).find((e) => e.name === 'admin-only' && e.msg === 'interaction');
+    expect(entry).toMatchObject({ outcome: 'refused', reason: 'need-manage-guild' });
+  });
+
   it('writes one log line per interaction with name, guild, latency and outcome, and never the token', async () => {
     const entries = harness.logLines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'interaction');
     expect(entries.length).toBeGreaterThan(5);
     for (const entry of entries) {
       expect(entry).toHaveProperty('latencyMs');
       expect(entry).toHaveProperty('guild');
-      expect(['ok', 'error', 'rate-limited', 'unknown-command']).toContain(entry.outcome);
+      expect(['ok', 'error', 'refused', 'rate-limited', 'unknown-command']).toContain(entry.outcome);
     }
     expect(harness.logLines.join('\n')).not.toContain(harness.fake.token);
   });
 });
+
+/** Polls `probe` until it returns a value (webhook requests arrive after the callback). */
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('waitFor: timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../support/fake-discord.ts';
-import { COMMANDS } from '../../src/bot/registry.ts';
+import { COMMANDS } from '../../commands/index.ts';
 
 let fake: FakeDiscord;
 beforeAll(async () => {

@@ -3,9 +3,9 @@
  * records every payload a command builds. Not a test file.
  */
 import fc from 'fast-check';
-import { COMMANDS } from '../../src/bot/registry.ts';
+import { COMMANDS } from '../../commands/index.ts';
 import { InteractionRouter, type Outcome } from '../../src/bot/router.ts';
-import type { AutocompleteContext, ButtonContext, CommandContext, CommandOptions, ReplyPayload, Services } from '../../src/bot/types.ts';
+import type { AutocompleteContext, ButtonContext, ButtonMessage, CommandContext, CommandOptions, ReplyPayload, Services } from '../../src/bot/types.ts';
 import type { Locale } from '../../src/bot/i18n.ts';
 import type { APIApplicationCommandOptionChoice } from 'discord-api-types/v10';
 import { testServices } from '../support/contexts.ts';
@@ -100,11 +100,13 @@ export function propertyRouter(services = propertyServices()) {
       run.outcome = await router.autocomplete(context);
       return run;
     },
-    async button(customId: string, userId = '100000000000000001', locale: Locale = 'en'): Promise<Run> {
+    /** Clicks a button with `customId` on `message` (the message it is on; default none). */
+    async button(customId: string, userId = '100000000000000001', locale: Locale = 'en', message: ButtonMessage | null = null): Promise<Run> {
       const run: Run = { outcome: 'ok', replies: [], updates: [], choices: [] };
       const context: ButtonContext = {
         ...invocation(userId, locale),
         customId,
+        message,
         services,
         update: async (payload) => void run.updates.push(payload),
         reply: async (payload) => void run.replies.push(payload),

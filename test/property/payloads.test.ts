@@ -95,7 +95,8 @@ describe('reply payloads from hostile input', () => {
         expectRunOk(quote);
         // Page through and open the context of whatever it found.
         const ids = (quote.replies[0]?.components ?? []).flatMap((row) => row.components).flatMap((c) => ('custom_id' in c ? [c.custom_id] : []));
-        for (const id of ids) expectRunOk(await bot.button(id, '100000000000000001', loc));
+        const message = { embeds: quote.replies[0]?.embeds ?? [], interactionUserId: '100000000000000001' };
+        for (const id of ids) expectRunOk(await bot.button(id, '100000000000000001', loc, message));
         expectRunOk(await bot.command('random', { speaker }, loc));
         expectRunOk(await bot.command('speaker', { name }, loc));
       }),

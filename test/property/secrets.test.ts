@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/bot/registry.ts';
+import { COMMANDS } from '../../commands/index.ts';
 import type { Command } from '../../src/bot/types.ts';
 import { scrubSecrets } from '../../src/logger.ts';
 import { startHarness, type BotHarness } from '../support/bot-harness.ts';

@@ -16,6 +16,7 @@ import {
   type FakeDiscord,
   type InteractionCallback,
   type InteractionSpec,
+  type Json,
 } from '../support/fake-discord.ts';
 
 /** What the traffic generator needs to know about the corpus (sent over IPC by the script's bot process). */
@@ -63,10 +64,12 @@ export interface LoadItem {
   spec: InteractionSpec;
 }
 
-/** A paging button of a `/quote` answer that its owner can click ("next"). */
+/** A paging button of a `/quote` answer that its owner can click ("next"), and the message it is on. */
 export interface PageSeed {
   ownerId: string;
   customId: string;
+  /** The answer's embeds and components: paging is stateless, the button re-runs the search the message records. */
+  message: Json;
   clicksLeft: number;
 }
 
@@ -134,8 +137,8 @@ export class LoadMix {
     if (!ownerId || !next?.custom_id || this.seededOwners.has(ownerId)) return;
     this.seededOwners.add(ownerId);
     if (this.seededOwners.size > 10_000) this.seededOwners.delete(this.seededOwners.values().next().value as string);
-    this.seeds.push({ ownerId, customId: next.custom_id, clicksLeft: 2 });
-    // Keep only recent seeds: an old one may have been evicted from the bot's bounded paging store.
+    this.seeds.push({ ownerId, customId: next.custom_id, clicksLeft: 2, message: { embeds: callback.data.embeds, components: callback.data.components } });
+    // Keep only recent seeds, so memory stays bounded on long runs.
     if (this.seeds.length > MAX_SEEDS) this.seeds.splice(0, this.seeds.length - MAX_SEEDS);
   }
 
@@ -178,9 +181,9 @@ export class LoadMix {
         seed.clicksLeft--;
         if (seed.clicksLeft === 0) this.seeds.splice(this.seeds.indexOf(seed), 1);
         if (this.random() < 0.75) {
-          return { kind: 'btn-page', spec: button(seed.customId, { user: { id: seed.ownerId, username: 'owner' }, locale }) };
+          return { kind: 'btn-page', spec: button(seed.customId, { user: { id: seed.ownerId, username: 'owner' }, locale, message: { ...seed.message } }) };
         }
-        return { kind: 'btn-page-stranger', spec: button(seed.customId, { user: this.actor(), locale }) };
+        return { kind: 'btn-page-stranger', spec: button(seed.customId, { user: this.actor(), locale, message: { ...seed.message } }) };
       }
     }
     return { kind: 'btn-expired', spec: button(`quote:page:${'Zz09'.repeat(2)}xy:1`, { user: this.actor(), locale }) };

@@ -100,7 +100,6 @@ describe('load', () => {
     const after = await measureAfterGc(gc);
 
     const { bot } = harness;
-    expect(bot.services.paging.size).toBeLessThanOrEqual(5_000);
     // discord.js caches every interaction's user and member; the bot bounds both (see createDiscordClient).
     expect(bot.client.users.cache.size).toBeLessThanOrEqual(1_000);
     expect(bot.client.guilds.cache.first()!.members.cache.size).toBeLessThanOrEqual(1_000);

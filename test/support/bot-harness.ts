@@ -4,6 +4,7 @@ import type { Config } from '../../src/config.ts';
 import { loadLibrary, type Library } from '../../src/core/library.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startBot, type RunningBot, type StartBotOptions } from '../../src/bot/start.ts';
+import { COMMANDS } from '../../commands/index.ts';
 import { FakeDiscord, noIdentifyThrottle, type FakeDiscordOptions } from './fake-discord.ts';
 
 let sharedLibrary: Library | undefined;
@@ -29,6 +30,7 @@ export interface HarnessOptions {
   /** Connect to this already running fake (a restart) instead of starting one; it is then not stopped. */
   reuseFake?: FakeDiscord;
   config?: Partial<Config>;
+  /** Bot options; `commands` defaults to every command of `commands/index.ts`. */
   bot?: Partial<Omit<StartBotOptions, 'library' | 'logger' | 'config'>>;
 }
 
@@ -64,6 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<BotHar
     handleSignals: false,
     client: { retries: 1, restTimeoutMs: 5_000, ws: noIdentifyThrottle },
     ...options.bot,
+    commands: options.bot?.commands ?? COMMANDS,
   });
   return {
     fake,

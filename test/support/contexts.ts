@@ -1,7 +1,7 @@
 /** Fake command contexts for unit tests of commands without Discord. */
 import pino from 'pino';
-import type { AutocompleteContext, ButtonContext, CommandContext, CommandOptions, ReplyPayload, Services } from '../../src/bot/types.ts';
-import { PagingStore } from '../../src/bot/paging.ts';
+import type { AutocompleteContext, ButtonContext, ButtonMessage, Command, CommandContext, CommandOptions, ReplyPayload, Services } from '../../src/bot/types.ts';
+import { readArguments } from '../../src/bot/options.ts';
 import { testLibrary } from './bot-harness.ts';
 import type { Config } from '../../src/config.ts';
 
@@ -17,7 +17,7 @@ export function testServices(overrides: Partial<Services> = {}): Services {
     defaultTimeZone: 'Asia/Shanghai',
     indexCacheDir: 'var/index-cache',
   };
-  return { library: testLibrary(), paging: new PagingStore(), logger: pino({ level: 'silent' }), config, now: () => new Date(), ...overrides };
+  return { library: testLibrary(), logger: pino({ level: 'silent' }), config, now: () => new Date(), ...overrides };
 }
 
 function options(values: Record<string, string | number>, subcommand: string | null = null): CommandOptions {
@@ -70,12 +70,23 @@ export function autocompleteContext(commandName: string, focused: { name: string
   return { context, recorded };
 }
 
-/** A button context. */
+/** Runs a command's `execute` with its arguments read from the context's options, as the router does. */
+export async function runCommand(command: Command, context: CommandContext): Promise<void> {
+  await command.execute(context, readArguments(command.data, context.options));
+}
+
+/** The message a reply becomes, as a button on it sees it (`interactionUserId`: who ran the command, when known). */
+export function messageOf(reply: ReplyPayload, interactionUserId: string | null = null): ButtonMessage {
+  return { embeds: reply.embeds ?? [], interactionUserId };
+}
+
+/** A button context; `message` is the message the button is on (default none, as in the console). */
 export function buttonContext(customId: string, services: Services, extra: Partial<ButtonContext> = {}): { context: ButtonContext; recorded: Recorded } {
   const recorded: Recorded = { replies: [], updates: [], choices: [], deferred: false };
   const context: ButtonContext = {
     ...base,
     customId,
+    message: null,
     services,
     update: async (payload) => void recorded.updates.push(payload),
     reply: async (payload) => void recorded.replies.push(payload),

@@ -16,6 +16,18 @@ import { SPEAKER_PARTS, type BodyBlock, type Interview, type InterviewMeta, type
 /** Ids of interviews and speakers: lowercase ASCII words joined by single dashes. */
 export const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+/**
+ * Longest interview (and speaker) id, in characters. Interview ids travel inside Discord button
+ * `custom_id`s (100 characters at most) as part of a passage id; the cap lets `src/bot/custom-id.ts`
+ * prove every button id fits. The longest id in the corpus today has 38 characters.
+ */
+export const MAX_ID_LENGTH = 48;
+
+/** Whether `id` is a valid interview or speaker id: {@link ID_PATTERN} and at most {@link MAX_ID_LENGTH}. */
+export function isValidId(id: string): boolean {
+  return id.length <= MAX_ID_LENGTH && ID_PATTERN.test(id);
+}
+
 /** A publication date: `YYYY-MM-DD`. */
 export const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -87,7 +99,7 @@ function parseMeta(yamlText: string, origin: string, firstLine: number): Intervi
   };
 
   const id = requireString('id');
-  if (!ID_PATTERN.test(id)) fail(origin, at(['id']), `invalid id "${id}": use lowercase a-z, 0-9 and single dashes`);
+  if (!isValidId(id)) fail(origin, at(['id']), `invalid id "${id}": use lowercase a-z, 0-9 and single dashes, at most ${MAX_ID_LENGTH} characters`);
   const title = requireString('title');
   const publication = optionalString('publication');
   const date = optionalString('date');
@@ -125,7 +137,7 @@ function parseMeta(yamlText: string, origin: string, firstLine: number): Intervi
       return v;
     };
     const sid = str('id', false)!;
-    if (!ID_PATTERN.test(sid)) fail(origin, fieldLine('id'), `invalid speaker id "${sid}": use lowercase a-z, 0-9 and single dashes`);
+    if (!isValidId(sid)) fail(origin, fieldLine('id'), `invalid speaker id "${sid}": use lowercase a-z, 0-9 and single dashes, at most ${MAX_ID_LENGTH} characters`);
     if (seen.has(sid)) fail(origin, fieldLine('id'), `duplicate speaker id "${sid}"`);
     seen.add(sid);
     const name = str('name', false)!;
