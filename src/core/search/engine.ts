@@ -246,10 +246,10 @@ export class QuoteIndex {
     return question ? { passage: question, speaker: question.speakerName } : null;
   }
 
-  /** A passage with its interview and speaker records. */
-  describe(passage: Passage): { passage: Passage; interview: InterviewMeta; speaker: Speaker | null } {
+  /** A passage with its interview and speaker records, and the question it answers. */
+  describe(passage: Passage): { passage: Passage; interview: InterviewMeta; speaker: Speaker | null; question: { passage: Passage; speaker: string | null } | null } {
     const interview = this.interviews.get(passage.interviewId)!;
-    return { passage, interview, speaker: interview.speakers.find((s) => s.id === passage.speakerId) ?? null };
+    return { passage, interview, speaker: interview.speakers.find((s) => s.id === passage.speakerId) ?? null, question: this.questionOf(passage) };
   }
 
   /** The index as MiniSearch's own JSON (tests compare our scores with MiniSearch's on it). */
@@ -382,7 +382,6 @@ export class QuoteIndex {
       score: result.score,
       matchedTerms: matched,
       highlights: findHighlights(passage.text, matched, this.tokenizer.normalize, this.normalizedText(result.id)),
-      question: this.questionOf(passage),
     };
   }
 
