@@ -76,6 +76,7 @@ const GRID: Partial<Record<keyof RankingWeights, number[]>> = {
   questionFactor: [0.5, 0.65, 0.8, 1],
   shortFactor: [0.5, 0.75, 1],
   fillerFactor: [0.2, 0.35, 0.5, 0.7, 1],
+  continuationFactor: [0.7, 0.8, 0.9, 0.95, 1],
   narrationAboutFactor: [0.3, 0.45, 0.6, 0.75, 0.9, 1],
   answerWeight: [0, 0.5, 1, 1.5, 2],
   answerDecay: [0.5, 0.7, 0.85, 1],

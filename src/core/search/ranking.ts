@@ -23,6 +23,11 @@ export interface RankingWeights {
    * passage where only some sentences are filler gets the matching share of it. Default 0.5.
    */
   fillerFactor: number;
+  /**
+   * Prior of the second and later runs of a long paragraph cut into passages: the first run opens the topic,
+   * later ones lean on it. Default 0.9.
+   */
+  continuationFactor: number;
   /** Prior of narration that names one of the interview's speakers (their words should come first). Default 0.3. */
   narrationAboutFactor: number;
   /**
@@ -58,6 +63,7 @@ export const DEFAULT_RANKING: Readonly<RankingWeights> = Object.freeze({
   shortFactor: 0.75,
   shortChars: 30,
   fillerFactor: 0.5,
+  continuationFactor: 0.9,
   narrationAboutFactor: 0.3,
   answerWeight: 1,
   answerDecay: 0.85,
@@ -75,6 +81,7 @@ export const PLAIN_RANKING: Readonly<RankingWeights> = Object.freeze({
   shortFactor: 0.75,
   shortChars: 30,
   fillerFactor: 1,
+  continuationFactor: 1,
   narrationAboutFactor: 1,
   answerWeight: 0,
   answerDecay: 1,
@@ -123,6 +130,7 @@ export function passagePrior(passage: Passage, weights: Readonly<RankingWeights>
   if (Array.from(text).length < weights.shortChars) prior *= weights.shortFactor;
   if (endsWithQuestion(text)) prior *= weights.questionFactor;
   if (weights.fillerFactor !== 1) prior *= 1 - (1 - weights.fillerFactor) * fillerShare(text);
+  if (/\.(?:[2-9]|\d{2,})$/u.test(passage.id)) prior *= weights.continuationFactor;
   if (!passage.speakerId && weights.narrationAboutFactor !== 1 && speakerNames.some((name) => name.length > 0 && text.includes(name))) {
     prior *= weights.narrationAboutFactor;
   }
