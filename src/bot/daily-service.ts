@@ -13,10 +13,9 @@ import { openDatabase, type Db } from '../core/store/database.ts';
 import { SubscriptionStore, type PostRecord, type Subscription, type SubscriptionInput } from '../core/store/subscriptions.ts';
 import { dailyTip, type DailyTip } from '../core/tips/daily.ts';
 import type { Logger } from '../logger.ts';
-import { toDiscordPayload } from './discord.ts';
+import { toDiscordPayload, type ReplyPayload } from './payload.ts';
 import { messages, toLocale, type Locale } from './i18n.ts';
 import { quoteEmbed } from './render.ts';
-import type { ReplyPayload } from './types.ts';
 
 /** One subscription as `/daily status` shows it. */
 export interface SubscriptionStatus {

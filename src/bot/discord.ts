@@ -13,12 +13,11 @@ import {
   type ClientOptions,
   type ChatInputCommandInteraction,
   type Interaction,
-  type InteractionEditReplyOptions,
   type InteractionReplyOptions,
-  type MessageCreateOptions,
 } from 'discord.js';
 import { toLocale } from './i18n.ts';
 import { LIMITS, truncate } from './limits.ts';
+import { toDiscordPayload } from './payload.ts';
 import { planReply, type AckState } from './respond.ts';
 import type { InteractionRouter } from './router.ts';
 import type { ButtonMessage, ChannelOption, CommandOptions, Invocation, ReplyPayload, Services } from './types.ts';
@@ -74,18 +73,7 @@ export function createDiscordClient(options: DiscordClientOptions = {}): Client 
   });
 }
 
-/**
- * The discord.js form of a payload. `allowedMentions` is always set: only roles the payload names
- * explicitly may be pinged (the daily tip's opt-in role), never users, `@everyone` or `@here`.
- */
-export function toDiscordPayload(payload: ReplyPayload): MessageCreateOptions & InteractionEditReplyOptions {
-  return {
-    content: payload.content === undefined ? undefined : truncate(payload.content, LIMITS.content),
-    embeds: payload.embeds ?? [],
-    components: payload.components ?? [],
-    allowedMentions: { parse: [], users: [], roles: payload.mentionRoleIds ?? [], repliedUser: false },
-  };
-}
+export { toDiscordPayload } from './payload.ts';
 
 /** {@link toDiscordPayload} for a first reply or a follow-up, which can be ephemeral. */
 function toReply(payload: ReplyPayload): InteractionReplyOptions {

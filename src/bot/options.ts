@@ -10,7 +10,6 @@
 import { ApplicationCommandOptionType as OptionType } from 'discord-api-types/v10';
 import type { APIApplicationCommandOption, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { messages } from './i18n.ts';
-import type { ChannelOption, CommandOptions } from './types.ts';
 import { UserError } from './user-error.ts';
 
 type DeepReadonly<T> = T extends ReadonlyArray<infer E> ? ReadonlyArray<DeepReadonly<E>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
@@ -31,6 +30,31 @@ interface OptionShape {
  * `defineCommand` infers so option names and types stay literal.
  */
 export type CommandData = DeepReadonly<RESTPostAPIChatInputApplicationCommandsJSONBody>;
+
+/** A channel option's value as resolved by Discord. */
+export interface ChannelOption {
+  id: string;
+  /** Discord channel type (0 = text, 5 = announcement, ...). */
+  type: number;
+  /** The server the channel belongs to, when Discord says. */
+  guildId: string | null;
+  /** The bot's permissions in that channel, when Discord resolved them. */
+  botPermissions: bigint | null;
+}
+
+/**
+ * Runtime access to a command's options by name, as each transport provides them. Commands read their
+ * options through the typed {@link ArgumentsOf} instead (the router builds it from this accessor).
+ */
+export interface CommandOptions {
+  /** The chosen subcommand, or null. */
+  subcommand(): string | null;
+  string(name: string): string | null;
+  integer(name: string): number | null;
+  channel(name: string): ChannelOption | null;
+  /** A role option's id. */
+  role(name: string): string | null;
+}
 
 /** The value type of one option. */
 type ValueOf<O> = O extends { type: OptionType.String }

@@ -6,11 +6,10 @@
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { messages } from './i18n.ts';
-import type { CommandContext } from './types.ts';
+import type { CommandContext, Precondition } from './types.ts';
 import { UserError } from './user-error.ts';
 
-/** A check before a command runs: returns when it passes, throws a {@link UserError} when it does not. */
-export type Precondition = (context: CommandContext) => void | Promise<void>;
+export type { Precondition } from './types.ts';
 
 /** Only in a server (not in direct messages). */
 export const inGuild: Precondition = (context) => {

@@ -3,58 +3,18 @@
  * Commands see these interfaces only, never a discord.js object, so the same handler answers in a real
  * server, in `npm start` without a token, and in unit tests.
  */
-import type {
-  APIActionRowComponent,
-  APIApplicationCommandOptionChoice,
-  APIComponentInMessageActionRow,
-  APIEmbed,
-} from 'discord-api-types/v10';
+import type { APIApplicationCommandOptionChoice, APIEmbed } from 'discord-api-types/v10';
 import type { Library } from '../core/library.ts';
+import type { DailyService } from './daily-service.ts';
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config.ts';
 import type { ButtonData, ButtonKind } from './custom-id.ts';
 import type { Locale } from './i18n.ts';
-import type { ArgumentsOf, CommandData } from './options.ts';
-import type { Precondition } from './preconditions.ts';
+import type { ArgumentsOf, CommandData, CommandOptions } from './options.ts';
+import type { ReplyPayload } from './payload.ts';
 
-/** A reply, in Discord's JSON shapes. The transport always adds `allowed_mentions` itself. */
-export interface ReplyPayload {
-  content?: string;
-  embeds?: APIEmbed[];
-  components?: Array<APIActionRowComponent<APIComponentInMessageActionRow>>;
-  /** Only the person who used the command sees it. */
-  ephemeral?: boolean;
-  /**
-   * Role ids this message may ping. Empty or absent: nobody. Only the daily post uses it, and only
-   * for a role a server admin set explicitly.
-   */
-  mentionRoleIds?: string[];
-}
-
-/** A channel option's value as resolved by Discord. */
-export interface ChannelOption {
-  id: string;
-  /** Discord channel type (0 = text, 5 = announcement, ...). */
-  type: number;
-  /** The server the channel belongs to, when Discord says. */
-  guildId: string | null;
-  /** The bot's permissions in that channel, when Discord resolved them. */
-  botPermissions: bigint | null;
-}
-
-/**
- * Runtime access to a command's options by name, as each transport provides them. Commands read their
- * options through the typed {@link ArgumentsOf} instead (the router builds it from this accessor).
- */
-export interface CommandOptions {
-  /** The chosen subcommand, or null. */
-  subcommand(): string | null;
-  string(name: string): string | null;
-  integer(name: string): number | null;
-  channel(name: string): ChannelOption | null;
-  /** A role option's id. */
-  role(name: string): string | null;
-}
+export type { ChannelOption, CommandOptions } from './options.ts';
+export type { ReplyPayload } from './payload.ts';
 
 /** Who did what, where. */
 export interface Invocation {
@@ -77,7 +37,7 @@ export interface Services {
   /** The clock (tests inject a fake one). */
   now: () => Date;
   /** Daily tips, when storage is available (absent in some tests). */
-  daily?: import('./daily-service.ts').DailyService;
+  daily?: DailyService;
 }
 
 /** A slash command being run. */
@@ -126,6 +86,12 @@ export interface ButtonContext extends Invocation {
   /** Answers with a new message (usually ephemeral). */
   reply(payload: ReplyPayload): Promise<void>;
 }
+
+/**
+ * A check before a command runs (see `preconditions.ts` for the shared ones): returns when it passes,
+ * throws a `UserError` when it does not.
+ */
+export type Precondition = (context: CommandContext) => void | Promise<void>;
 
 /** Handlers for the kinds of button a command owns, each receiving its decoded, typed data. */
 export type ButtonHandlers = { [K in ButtonKind]?: (context: ButtonContext, data: ButtonData<K>) => Promise<void> };

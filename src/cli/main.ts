@@ -12,10 +12,10 @@ import { loadLibrary, type Library } from '../core/library.ts';
 import type { SearchResponse } from '../core/search/engine.ts';
 import { applyHighlights, highlightsWithin } from '../core/search/highlight.ts';
 import { questionLine, quoteParts, toQuoteRecord } from '../core/search/record.ts';
+import { UsageError, type CliIo, type ParsedArgs } from './io.ts';
 import { runTipCommand } from './tip.ts';
 
-/** A usage error: printed as one line on stderr, exit code 2. */
-export class UsageError extends Error {}
+export { UsageError, type CliIo, type ParsedArgs } from './io.ts';
 
 const USAGE = `usage: npm run --silent cli -- <command>
   search "<query>" [--limit N] [--speaker NAME] [--source ID] [--per-speaker] [--json]
@@ -25,22 +25,6 @@ const USAGE = `usage: npm run --silent cli -- <command>
   passages --json                  every indexed passage as JSON Lines
   tip [--date YYYY-MM-DD] [--channel ID] [--json]
   import <raw.txt>                 a draft data file (Markdown) for a person to review`;
-
-/** Where the CLI writes; injectable for tests. */
-export interface CliIo {
-  stdout: (line: string) => void;
-  stderr: (line: string) => void;
-  /** Lines of standard input (for `search --stdin`). */
-  stdinLines: () => AsyncIterable<string>;
-  /** True when stdout is a terminal (bold highlights). */
-  color: boolean;
-}
-
-/** Parsed flags: strings and booleans by option name. */
-export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-}
 
 function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs {
   try {

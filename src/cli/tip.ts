@@ -4,7 +4,7 @@ import type { Library } from '../core/library.ts';
 import { isValidTimeZone, localDate } from '../core/schedule/time.ts';
 import { toQuoteRecord } from '../core/search/record.ts';
 import { dailyTip } from '../core/tips/daily.ts';
-import { UsageError, type CliIo, type ParsedArgs } from './main.ts';
+import { UsageError, type CliIo, type ParsedArgs } from './io.ts';
 
 type Parse = (args: string[], options: ParseArgsConfig['options']) => ParsedArgs;
 

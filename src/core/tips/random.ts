@@ -1,14 +1,21 @@
 /** Random quotable passages, for `/random`. */
 import type { Passage } from '../corpus/types.ts';
-import type { Library } from '../library.ts';
+import type { QuoteIndex } from '../search/engine.ts';
 import { scoreTip } from './select.ts';
+
+/** What `/random` needs from the loaded corpus (`Library` satisfies it; see `TipSource` for why). */
+export interface QuotableSource {
+  readonly passages: readonly Passage[];
+  readonly tipIds: readonly string[];
+  readonly index: Pick<QuoteIndex, 'passage' | 'matchSpeakers'>;
+}
 
 /**
  * A random passage worth quoting, optionally by one speaker: drawn from the daily tips, or, when the
  * speaker has none, from their best-scoring passages. `random` returns a number in [0, 1).
  */
 export function randomQuotable(
-  library: Library,
+  library: QuotableSource,
   speaker: string | null,
   random: () => number,
 ): { passage: Passage | null; problem: 'unknown-speaker' | null } {
