@@ -455,9 +455,13 @@ export class QuoteIndex {
         found += tiers[tiers.length - 1]!.length;
       }
     }
-    const anyTerms = pieces ?? terms;
-    if (found === 0 && anyTerms.length > 1) tiers.push(search(anyTerms, 'OR', useSynonyms ? this.synonyms : null));
-    return this.promoteAnswers(this.mergeTiers(tiers), anyTerms, filter.acceptIndex);
+    // Nothing has every word: any of the words as typed, then (still nothing) any piece.
+    if (found === 0 && terms.length > 1) {
+      tiers.push(search(terms, 'OR', null));
+      found += tiers[tiers.length - 1]!.length;
+    }
+    if (found === 0 && pieces !== null && pieces.length > 1) tiers.push(search(pieces, 'OR', useSynonyms ? this.synonyms : null));
+    return this.promoteAnswers(this.mergeTiers(tiers), pieces ?? terms, filter.acceptIndex);
   }
 
   /**
