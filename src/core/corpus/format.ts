@@ -296,7 +296,7 @@ function checkSerializable(block: BodyBlock, interviewId: string): void {
   if (block.type === 'paragraph' && (HEADING.test(text) || text.startsWith(':::'))) {
     throw new Error(`${where} would read as a heading or a directive`);
   }
-  if (text.includes(QUOTE_OPEN) || text.includes(QUOTE_CLOSE)) throw new Error(`${where} contains quote markup characters`);
+  if (block.type === 'paragraph' && (text.includes(QUOTE_OPEN) || text.includes(QUOTE_CLOSE))) throw new Error(`${where} contains quote markup characters`);
   if (block.type === 'paragraph' && block.quoteSpans) {
     let at = 0;
     for (const span of block.quoteSpans) {
