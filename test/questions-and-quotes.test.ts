@@ -248,7 +248,10 @@ describe('synonyms, sub-words and names', () => {
     expect(names.length).toBeGreaterThan(1);
     expect(new Set(names).size).toBe(names.length);
     expect(names).not.toContain(undefined);
-    for (const hit of response.hits) expect(hit.passage.part).not.toBe('audience');
+    for (const hit of response.hits) {
+      expect(hit.passage.part).not.toBe('audience');
+      expect(hit.passage.answers).toEqual([]);
+    }
   });
 });
 

@@ -352,8 +352,8 @@ export class QuoteIndex {
   }
 
   /**
-   * The best passage of each speaker for the query (narration and generic roles such as the audience left
-   * out), best speaker first: a topic's different views side by side. A person who speaks in several
+   * The best passage of each speaker for the query (narration, questions and generic roles such as the
+   * audience left out), best speaker first: a topic's different views side by side. A person who speaks in several
    * interviews counts once (by name).
    *
    * @param query - as for {@link QuoteIndex.search}; `limit` is the number of speakers (default 5, at most 50).
@@ -366,7 +366,8 @@ export class QuoteIndex {
     const hits: SearchHit[] = [];
     for (const result of ranked) {
       const passage = this.passages[result.id]!;
-      if (passage.speakerName === null || passage.part === 'audience' || seen.has(passage.speakerName)) continue;
+      // A question is no view: a host's best passage that is not one stands for them.
+      if (passage.speakerName === null || passage.part === 'audience' || passage.answers.length > 0 || seen.has(passage.speakerName)) continue;
       seen.add(passage.speakerName);
       hits.push(this.toHit(result, terms));
       if (hits.length === limit) break;
