@@ -100,6 +100,11 @@ const FIELDS = ['text', 'speaker', 'title', 'section'];
  * pieces of the query), whose hits come after the ones found so far.
  */
 const ENOUGH_HITS = 5;
+/**
+ * Queries of more terms than this (sentences) skip the named-person pass, and when some passage has every
+ * word, the looser tiers.
+ */
+const MAX_LOOSE_TERMS = 4;
 /** Questions among this many best results lend their score to their answers. */
 const QUESTION_DEPTH = 50;
 /** At most this many answers per question take part (the first ones, in reading order). */
@@ -133,6 +138,8 @@ export class QuoteIndex {
    * for a host's remark right after a guest's paragraph, that paragraph (`setup`: the words they frame).
    */
   private readonly lendsTo: ReadonlyMap<number, { kind: 'answer' | 'setup'; targets: number[] }>;
+  /** A query term's indexed search-mode pieces (bounded cache: jieba is the slow part). */
+  private readonly piecesOf = new Map<string, string[]>();
   /** The reverse of {@link QuoteIndex.lendsTo}: passage position → the question or frame it belongs to. */
   private readonly lentBy: ReadonlyMap<number, number>;
   private byId: Map<string, Passage> | undefined;
@@ -277,8 +284,11 @@ export class QuoteIndex {
 
   /** Every person of the corpus (generic roles such as the audience or "an investor" left out). */
   people(): Array<{ speaker: Speaker; interviewIds: string[] }> {
-    return this.speakers().filter((entry) => speakerPart(entry.speaker) !== 'audience');
+    this.peopleCache ??= this.speakers().filter((entry) => speakerPart(entry.speaker) !== 'audience');
+    return this.peopleCache.map((entry) => ({ speaker: entry.speaker, interviewIds: [...entry.interviewIds] }));
   }
+
+  private peopleCache: Array<{ speaker: Speaker; interviewIds: string[] }> | undefined;
 
   /**
    * People whose name, alias or id matches what someone typed, best match first: the whole name, then a
@@ -420,7 +430,8 @@ export class QuoteIndex {
     let ranked = this.rankTerms(text, terms, filter);
     // A person named in the query (「老季 卖房」, 「sun qi 布道师」) is who said it: their passages on the other
     // words come first, then everything else. Generic roles (the audience, an investor) are no person.
-    const named = this.ranking.namedSpeakerFirst && (query.speaker === undefined || query.speaker.trim() === '') ? this.namedSpeaker(terms) : null;
+    const named =
+      this.ranking.namedSpeakerFirst && terms.length <= MAX_LOOSE_TERMS && (query.speaker === undefined || query.speaker.trim() === '') ? this.namedSpeaker(terms) : null;
     if (named !== null) {
       const byThem = this.buildFilter({ text: '', speaker: named.name, source: query.source });
       if (!('problem' in byThem)) {
@@ -443,13 +454,16 @@ export class QuoteIndex {
     // Tier 0: the words as typed.
     const tiers: Scored[][] = [search(terms, 'AND', null)];
     let found = tiers[0]!.length;
+    // A long query that some passage matches word for word is specific: looser tiers would only add noise
+    // below it (and cost time).
+    const enough = found > 0 && terms.length > MAX_LOOSE_TERMS ? found : ENOUGH_HITS;
     const useSynonyms = this.ranking.synonymWeight > 0 && terms.some((term) => this.synonyms.has(term));
-    if (found < ENOUGH_HITS && useSynonyms) {
+    if (found < enough && useSynonyms) {
       tiers.push(search(terms, 'AND', this.synonyms));
       found += tiers[tiers.length - 1]!.length;
     }
     let pieces: string[] | null = null;
-    if (found < ENOUGH_HITS && this.ranking.subwordFallback) {
+    if (found < enough && this.ranking.subwordFallback) {
       pieces = this.subwordPieces(terms);
       if (pieces !== null) {
         tiers.push(search(pieces, 'AND', useSynonyms ? this.synonyms : null));
@@ -508,7 +522,12 @@ export class QuoteIndex {
   private subwordPieces(terms: string[]): string[] | null {
     const out = new Set<string>();
     for (const term of terms) {
-      const pieces = this.tokenizer.tokenizeForIndex(term).filter((piece) => piece !== term && this.isIndexed(piece));
+      let pieces = this.piecesOf.get(term);
+      if (pieces === undefined) {
+        if (this.piecesOf.size > 1024) this.piecesOf.clear();
+        pieces = this.tokenizer.tokenizeForIndex(term).filter((piece) => piece !== term && this.isIndexed(piece));
+        this.piecesOf.set(term, pieces);
+      }
       if (pieces.length > 0) for (const piece of pieces) out.add(piece);
       else if (this.isIndexed(term)) out.add(term);
       else if (isLatinTerm(term)) out.add(latinStem(term));
