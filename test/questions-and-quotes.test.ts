@@ -235,6 +235,8 @@ describe('synonyms, sub-words and names', () => {
     const people = index.people().map((e) => speakerPart(e.speaker));
     expect(people).not.toContain('audience');
     expect(index.findSpeakers('观众')).toEqual([]);
+    // One Latin letter is no name (it would match half the corpus).
+    expect(index.findSpeakers('h')).toEqual([]);
     expect(index.search({ text: '数据库', speaker: 'huang' }).hits.every((h) => h.speaker?.name === '黄东旭')).toBe(true);
     const unknown = index.search({ text: '数据库', speaker: 'zzz' });
     expect(unknown.problem).toBe('unknown-speaker');

@@ -302,12 +302,15 @@ export class QuoteIndex {
   findSpeakers(typed: string, limit = 25): Array<{ speaker: Speaker; interviewIds: string[] }> {
     const wanted = this.tokenizer.normalize(typed.trim());
     if (wanted.length === 0) return this.people().slice(0, limit);
+    const han = /\p{Script=Han}/u.test(wanted);
+    // One Latin letter names too many people to be a name.
+    if (!han && wanted.length < 2) return [];
     const rankOf = (name: string): number => {
       const key = this.tokenizer.normalize(name);
       if (key === wanted) return 0;
       if (key.startsWith(wanted)) return 1;
       if (key.split(/[\s\-_.]+/u).some((word) => word.startsWith(wanted))) return 2;
-      if (/\p{Script=Han}/u.test(wanted) && key.includes(wanted)) return 3;
+      if (han && key.includes(wanted)) return 3;
       return Infinity;
     };
     return this.people()
