@@ -13,7 +13,8 @@ import type { ArgumentsOf } from '../src/bot/options.ts';
 import { botCan, dailyStorage, inGuild, manageGuild, type NamedPermission } from '../src/bot/preconditions.ts';
 import { defineCommand, type CommandContext } from '../src/bot/types.ts';
 import { UserError } from '../src/bot/user-error.ts';
-import { canonicalTimeZone, localDate, localTimeOfDay, nextRunAt, parseTimeOfDay, searchTimeZones } from '../src/core/schedule/time.ts';
+import { localDate, localTimeOfDay, nextRunAt, parseTimeOfDay } from '../src/core/schedule/time.ts';
+import { resolveTimeZone, suggestTimeZones, type TimeZoneResolution } from '../src/core/schedule/zones.ts';
 import { StorageError } from '../src/core/store/database.ts';
 
 /** What the bot needs in the channel to post a tip, with the names users see in Discord. */
@@ -36,6 +37,15 @@ function pauseText(reason: string | null, locale: Locale): string {
   return t(messages.pauseManual, locale);
 }
 
+/** Why a typed time zone was not taken: ambiguous (`CST`), a fixed offset (`+08:00`), or unknown. */
+function zoneProblem(zone: Exclude<TimeZoneResolution, { kind: 'zone' }>, typed: string, locale: Locale): string {
+  const value = escapeMarkdown(typed.trim().slice(0, 64));
+  const list = (zones: string[]): string => zones.map((z) => `\`${z}\``).join(locale === 'en' ? ' or ' : ' / ');
+  if (zone.kind === 'ambiguous') return messages.ambiguousZone[locale](value, list(zone.options));
+  if (zone.kind === 'fixed-offset') return messages.fixedOffsetZone[locale](value, list(zone.suggestions));
+  return zone.suggestions.length > 0 ? messages.badZoneDidYouMean[locale](value, list(zone.suggestions)) : messages.badZone[locale](value);
+}
+
 type Args = ArgumentsOf<typeof data>;
 type SubcommandOptions<S extends Args['subcommand']> = Extract<Args, { subcommand: S }>['options'];
 
@@ -49,8 +59,9 @@ async function set(context: CommandContext, { channel, time: timeText, timezone,
   const time = parseTimeOfDay(timeText.trim());
   if (!time) throw new UserError((l) => messages.badTime[l](timeText), 'bad-time');
   const zoneText = timezone ?? services.config.defaultTimeZone;
-  const timeZone = canonicalTimeZone(zoneText.trim());
-  if (!timeZone) throw new UserError((l) => messages.badZone[l](zoneText), 'bad-zone');
+  const zone = resolveTimeZone(zoneText);
+  if (zone.kind !== 'zone') throw new UserError((l) => zoneProblem(zone, zoneText, l), zone.kind === 'unknown' ? 'bad-zone' : `${zone.kind}-zone`);
+  const timeZone = zone.zone;
 
   // The bot must be able to post there; a channel of another server has no permissions for us here.
   await botCan(context, channel.id, REQUIRED_PERMISSIONS);
@@ -162,6 +173,6 @@ export default defineCommand({
   },
   async autocomplete(context) {
     if (context.focused.name !== 'timezone') return context.respond([]);
-    return context.respond(searchTimeZones(context.focused.value, 25).map((zone) => ({ name: zone, value: zone })));
+    return context.respond(suggestTimeZones(context.focused.value, { limit: 25 }).map(({ zone, label }) => ({ name: label, value: zone })));
   },
 });

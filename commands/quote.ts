@@ -6,7 +6,7 @@ import { ApplicationCommandOptionType, ButtonStyle, ComponentType } from 'discor
 import type { APIActionRowComponent, APIComponentInMessageActionRow } from 'discord-api-types/v10';
 import { createHash } from 'node:crypto';
 import type { SearchHit, SearchResponse } from '../src/core/search/engine.ts';
-import { encodeCustomId } from '../src/bot/custom-id.ts';
+import { encodeCustomId, fields } from '../src/bot/custom-id.ts';
 import { messages, t, type Locale } from '../src/bot/i18n.ts';
 import { contextEmbed, quoteEmbed, readSearchField, searchField, type RecordedSearch } from '../src/bot/render.ts';
 import { speakerChoices, sourceChoices } from '../src/bot/choices.ts';
@@ -34,17 +34,18 @@ export function searchProblemReply(response: SearchResponse, locale: Locale): Re
   }
 }
 
-/** The owner's id when a search is run from the console (not a snowflake: its answers carry no paging). */
-function isSnowflake(id: string): boolean {
-  return /^[1-9]\d{16,19}$/u.test(id);
-}
-
 /**
  * Ties a page button to the search its message records: a button only pages the search it was made
  * for, so an edited or mismatched message is refused instead of paging something else.
  */
 export function searchDigest(search: RecordedSearch): string {
   return createHash('sha256').update(JSON.stringify([search.query, search.speaker, search.source])).digest('base64url').slice(0, 8);
+}
+
+/** A filter option as the engine reads it: trimmed, and null when blank. */
+function filterValue(value: string | null): string | null {
+  const trimmed = value?.trim() ?? '';
+  return trimmed.length > 0 ? trimmed : null;
 }
 
 function runSearch(services: Services, search: RecordedSearch): SearchResponse {
@@ -61,9 +62,10 @@ export function quotePage(hits: readonly SearchHit[], search: RecordedSearch, ow
   const hit = hits[index]!;
   const total = hits.length;
   const embed = quoteEmbed(hit, locale, total > 1 ? messages.result[locale](index + 1, total) : undefined, [searchField(search, locale)]);
-  const read = readSearchField(embed);
-  const pageable = total > 1 && isSnowflake(ownerId) && read !== null && searchDigest(read) === searchDigest(search);
   const digest = searchDigest(search);
+  const read = readSearchField(embed);
+  // The console's user is not a Discord id: its answers carry no paging (it has no buttons anyway).
+  const pageable = total > 1 && fields.snowflake.parse(ownerId) !== null && read !== null && searchDigest(read) === digest;
   const pageButton = (label: string, target: number, disabled: boolean) => ({
     type: ComponentType.Button as const,
     style: ButtonStyle.Secondary as const,
@@ -101,10 +103,14 @@ export default defineCommand({
   data,
   async execute(context, args) {
     const { services, locale } = context;
-    const response = runSearch(services, { query: args.query, speaker: args.speaker, source: args.source });
+    // The engine trims filters and ignores blank ones; recording them the same way keeps the message's
+    // copy of the search free of edge whitespace (which Discord may strip from an embed).
+    const speaker = filterValue(args.speaker);
+    const source = filterValue(args.source);
+    const response = runSearch(services, { query: args.query, speaker, source });
     const problem = searchProblemReply(response, locale);
     if (problem) return context.reply(problem);
-    const page = quotePage(response.hits, { query: response.query, speaker: args.speaker, source: args.source }, context.user.id, 0, locale);
+    const page = quotePage(response.hits, { query: response.query, speaker, source }, context.user.id, 0, locale);
     await context.reply(response.truncated ? { ...page, content: messages.queryCut[locale](response.query.length) } : page);
   },
   async autocomplete(context) {

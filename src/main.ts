@@ -12,6 +12,8 @@ import { nodejiebaBuild } from './core/text/tokenizer.ts';
 import { runConsoleLine } from './bot/console.ts';
 import { startBot } from './bot/start.ts';
 import { buildServices } from './bot/services.ts';
+import { LibraryHolder } from './bot/library-holder.ts';
+import { formatProblem } from './core/corpus/load.ts';
 import { COMMANDS } from '../commands/index.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -34,10 +36,18 @@ const logger = createLogger({
   secrets: [config.discordToken],
   destination: consoleMode ? pino.destination({ dest: 2, sync: true }) : undefined,
 });
-logger.info({ config: describeConfig(config) }, 'starting');
+logger.info({ pid: process.pid, config: describeConfig(config) }, 'starting');
 
-const library = loadLibrary({ indexCacheDir: config.indexCacheDir });
-logger.info({ interviews: library.interviews.length, passages: library.passages.length, tips: library.tipIds.length, ...library.stats, nodejieba: nodejiebaBuild() }, 'index ready');
+// A cache that cannot be read or written is not fatal (the index is built in memory): logged, ignored.
+const libraryOptions = { indexCacheDir: config.indexCacheDir, onCacheProblem: (message: string) => logger.warn({ indexCacheDir: config.indexCacheDir }, message) };
+const loaded = loadLibrary(libraryOptions);
+// A bad data file is skipped, not fatal: log it the way `cli check` prints it.
+for (const problem of loaded.problems) logger.error({ file: problem.file, line: problem.line }, `${formatProblem(problem)} (file skipped)`);
+logger.info({ interviews: loaded.interviews.length, passages: loaded.passages.length, tips: loaded.tipIds.length, skipped: loaded.problems.length, ...loaded.stats, nodejieba: nodejiebaBuild() }, 'index ready');
+// SIGHUP re-reads data/ and swaps the new library in (see bot/library-holder.ts); services read through the view.
+const holder = new LibraryHolder(loaded, { libraryOptions, logger });
+process.on('SIGHUP', () => void holder.reload());
+const library = holder.view;
 
 if (consoleMode) {
   if (process.stdin.isTTY) {

@@ -66,13 +66,13 @@ describe('/quote', () => {
     const { context, recorded } = commandContext('quote', { query: '云', source: 'no-such-interview' });
     await runCommand(quote, context);
     expect(recorded.replies[0]!.ephemeral).toBe(true);
-    expect(recorded.replies[0]!.content).toContain('zstack-productized-cloud');
+    expect(recorded.replies[0]!.content).toContain(testServices().library.interviews[0]!.id);
   });
 
   it('autocompletes sources and speakers within 25 choices of ≤ 100 characters', async () => {
     const { context, recorded } = autocompleteContext('quote', { name: 'source', value: '' });
     await quote.autocomplete!(context);
-    expect(recorded.choices.length).toBe(5);
+    expect(recorded.choices.length).toBe(Math.min(25, testServices().library.interviews.length));
     for (const choice of recorded.choices) expect(choice.name.length).toBeLessThanOrEqual(100);
     const speakers = autocompleteContext('quote', { name: 'speaker', value: '黄' });
     await quote.autocomplete!(speakers.context);
@@ -192,6 +192,31 @@ describe('router', () => {
     const { context, recorded } = commandContext('nope');
     expect(await router.command(context)).toBe('unknown-command');
     expect(recorded.replies[0]!.ephemeral).toBe(true);
+  });
+
+  it('runs preconditions in order and answers a failed one ephemerally, in the user’s language, as "refused"', async () => {
+    const router = new InteractionRouter(COMMANDS, testServices(), null);
+    const inDm = commandContext('daily', {}, { guildId: null, locale: 'zh-CN' });
+    inDm.context.options = { ...inDm.context.options, subcommand: () => 'status' };
+    expect(await router.command(inDm.context)).toBe('refused');
+    expect(inDm.recorded.replies).toEqual([{ content: messages.guildOnly['zh-CN'], ephemeral: true }]);
+    // In a server, but these test services have no daily storage: the next precondition refuses.
+    const noStorage = commandContext('daily', {});
+    noStorage.context.options = { ...noStorage.context.options, subcommand: () => 'status' };
+    expect(await router.command(noStorage.context)).toBe('refused');
+    expect(noStorage.recorded.replies).toEqual([{ content: messages.storageUnavailable.en, ephemeral: true }]);
+  });
+
+  it('reads typed arguments from the definition: a missing required option or unknown subcommand is refused, not run', async () => {
+    const router = new InteractionRouter(COMMANDS, testServices(), null);
+    const missing = commandContext('speaker', {});
+    expect(await router.command(missing.context)).toBe('refused');
+    expect(missing.recorded.replies).toEqual([{ content: messages.missingOption.en('name'), ephemeral: true }]);
+    const services = testServices({ daily: {} as never });
+    const unknown = commandContext('daily', {}, { services });
+    unknown.context.options = { ...unknown.context.options, subcommand: () => 'explode' };
+    expect(await new InteractionRouter(COMMANDS, services, null).command(unknown.context)).toBe('refused');
+    expect(unknown.recorded.replies).toEqual([{ content: messages.unknownCommand.en, ephemeral: true }]);
   });
 
   it('every command has localised descriptions for zh-CN and zh-TW', () => {

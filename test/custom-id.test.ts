@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { BUTTON_KINDS, decodeCustomId, encodeCustomId, maxCustomIdLength, type ButtonData, type ButtonKind } from '../src/bot/custom-id.ts';
+import { BUTTON_KINDS, checkTags, decodeCustomId, fields, encodeCustomId, maxCustomIdLength, type ButtonData, type ButtonKind } from '../src/bot/custom-id.ts';
 import { LIMITS } from '../src/bot/limits.ts';
 import type { ArgumentsOf } from '../src/bot/options.ts';
 import type { ChannelOption } from '../src/bot/types.ts';
@@ -57,6 +57,15 @@ describe('custom_id codec', () => {
     expect(() => encodeCustomId({ kind: 'quoteContext', passageId: `${LONGEST_INTERVIEW_ID}x#1` })).toThrow(/custom_id field/u);
     expect(() => encodeCustomId({ kind: 'quotePage', ownerId: 'console', digest: 'Zz09_-Zz', index: 0 })).toThrow(/custom_id field/u);
     expect(() => encodeCustomId({ kind: 'quotePage', ownerId: LONGEST_SNOWFLAKE, digest: 'Zz09_-Zz', index: 100 })).toThrow(/index/u);
+  });
+
+  it('refuses kinds whose tags overlap (each id must belong to exactly one kind)', () => {
+    expect(() => checkTags(BUTTON_KINDS)).not.toThrow();
+    const field = { passageId: fields.passageId };
+    expect(() => checkTags({ a: { tag: 'quote', fields: field }, b: { tag: 'quote:page', fields: field } })).toThrow(/overlap/u);
+    expect(() => checkTags({ a: { tag: 'card', fields: field }, b: { tag: 'card', fields: field } })).toThrow(/overlap/u);
+    expect(() => checkTags({ a: { tag: 'card:', fields: field } })).toThrow(/invalid tag/u);
+    expect(() => checkTags({ a: { tag: 'card', fields: field }, b: { tag: 'cards', fields: field } })).not.toThrow();
   });
 
   it('round-trips any valid data', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseInterview } from '../src/core/corpus/format.ts';
-import { importRawText } from '../src/core/corpus/import.ts';
+import { ImportError, importRawText } from '../src/core/corpus/import.ts';
 import { containsJunk, isJunkParagraph, KNOWN_SPAM_PHRASES, stripInlineSpam } from '../src/core/corpus/junk.ts';
 
 /** Paragraph texts of a draft. */
@@ -11,6 +11,8 @@ function paragraphsOf(markdown: string): { text: string; speaker: string | null 
   );
 }
 const texts = (markdown: string) => paragraphsOf(markdown).map((p) => p.text);
+/** The texts an import removed. */
+const removedTexts = (draft: { removed: { text: string }[] }) => draft.removed.map((r) => r.text);
 
 describe('junk predicates', () => {
   it('recognise image names, images, promo, QR prompts, footers, breadcrumbs and page chrome', () => {
@@ -94,10 +96,10 @@ describe('importRawText', () => {
     ]);
     const iv = parseInterview(draft.markdown);
     expect(iv).toMatchObject({ id: 'sun-qi', title: '一名创业者浴火涅磐的自白——对话阿里云 MVP孙琦', date: null, url: null, language: 'zh' });
-    expect(draft.removed).toEqual(
+    expect(removedTexts(draft)).toEqual(
       expect.arrayContaining(['孙琦.png', '640.webp (1).jpg', '张鑫', '我要成为阿里云 MVP', '相关文章', '【CAP评测有奖】邀您共探 AI 应用开发新趋势,赢取多重好礼!']),
     );
-    expect(draft.markdown).toContain('# TODO');
+    expect(draft.markdown).not.toContain('TODO');
     expect(draft.markdown).not.toMatch(/\.png|\.jpg|\.webp|相关文章|CAP评测/);
   });
 
@@ -125,9 +127,9 @@ describe('importRawText', () => {
     ].join('\n');
     const draft = importRawText(raw);
     const iv = parseInterview(draft.markdown);
-    expect(iv).toMatchObject({ id: 'draft', title: 'ZStack:新基建为什么需要产品化的云计算?', date: '2020-05-19', publication: '浅黑科技' });
+    expect(iv).toMatchObject({ id: 'zstack-xin-ji-jian-wei-shen-me-xu-yao-chan', title: 'ZStack:新基建为什么需要产品化的云计算?', date: '2020-05-19', publication: '浅黑科技' });
     expect(texts(draft.markdown)).toEqual(['这可能出乎一些人的意料,仔细想想却在情理之中。', '“不,明天你自己去杭州培训代理商。”尤永康说。']);
-    expect(draft.removed).toEqual(expect.arrayContaining(['首页 > 科技', '熊猫侠打码网页版', '长按上方二维码', '↓↓↓投资人说的卖光盘↓↓↓']));
+    expect(removedTexts(draft)).toEqual(expect.arrayContaining(['首页 > 科技', '熊猫侠打码网页版', '长按上方二维码', '↓↓↓投资人说的卖光盘↓↓↓']));
     expect(draft.turns).toBe(0);
   });
 
@@ -228,5 +230,79 @@ describe('importRawText', () => {
       { type: 'heading', text: 'The night before is hard to bear, the dawn is rare' },
       { type: 'paragraph', text: 'I am a person who is very active in embracing new things. I am passionate about learning.', speakerId: null },
     ]);
+  });
+});
+
+describe('importRawText: the forms real transcripts use', () => {
+  it('reads **Name:** turns and removes [mm:ss] timestamps, transcription notes, break markers and stray marks', () => {
+    const raw = [
+      '---',
+      'title: "Building a database company"',
+      'date: 2021-03-04',
+      'author: Show Notes Team',
+      'url: https://podcast.example/ep/12',
+      '---',
+      '',
+      '**Jane Host:** [00:00] Welcome back. Why did you start the company? [00:04]',
+      '',
+      '**Ed Guest:** [00:05] We needed a database that scales [unintelligible 00:07] without sharding.',
+      '',
+      'Break:',
+      '',
+      '+',
+      '',
+      '**Jane Host:** [12:30] What would you tell a new founder?',
+      '',
+      '**Ed Guest:** Hire people [inaudible] who are better than you.',
+      '',
+      '[Slide 3]',
+      '',
+      '```',
+      'SELECT * FROM users;',
+      '```',
+    ].join('\n');
+    const draft = importRawText(raw);
+    const iv = parseInterview(draft.markdown);
+    expect(iv).toMatchObject({ id: 'building-a-database-company', title: 'Building a database company', date: '2021-03-04', url: 'https://podcast.example/ep/12', language: 'en' });
+    expect(iv.speakers.map((s) => [s.id, s.name, s.part])).toEqual([
+      ['jane-host', 'Jane Host', 'host'],
+      ['ed-guest', 'Ed Guest', 'guest'],
+    ]);
+    expect(paragraphsOf(draft.markdown)).toEqual([
+      { text: 'Welcome back. Why did you start the company?', speaker: 'Jane Host' },
+      { text: 'We needed a database that scales without sharding.', speaker: 'Ed Guest' },
+      { text: 'What would you tell a new founder?', speaker: 'Jane Host' },
+      { text: 'Hire people who are better than you.', speaker: 'Ed Guest' },
+    ]);
+    const kinds = new Set(draft.removed.map((r) => r.kind));
+    for (const kind of ['front matter', 'timestamp', 'transcription note', 'ad or break marker', 'page chrome', 'slide', 'code']) expect(kinds, kind).toContain(kind);
+    expect(draft.markdown).not.toMatch(/\[\d|unintelligible|inaudible|Break|SELECT|^\+$/mu);
+  });
+
+  it('never takes a question for the title; reads 记者 and 主持人; a bio heading is no speaker', () => {
+    const raw = ['记者:你们为什么做数据库?', '', '张三:因为我们相信数据库。', '', '主持人简介:', '', '李四,资深记者。', '', '记者:那以后呢?', '', '张三:继续做。'].join('\n');
+    const draft = importRawText(raw, { sourceName: 'zhang-san-qa' });
+    const iv = parseInterview(draft.markdown);
+    expect(iv.title).toBe('zhang-san-qa');
+    expect(draft.checklist[0]).toMatch(/^title: no title found/u);
+    expect(iv.speakers.map((s) => [s.id, s.name, s.part])).toEqual([
+      ['reporter', '记者', 'host'],
+      ['zhang-san', '张三', 'guest'],
+    ]);
+    expect(paragraphsOf(draft.markdown)[0]).toEqual({ text: '你们为什么做数据库?', speaker: '记者' });
+    expect(paragraphsOf(draft.markdown).filter((p) => p.speaker === null).map((p) => p.text)).toEqual(['主持人简介:', '李四,资深记者。']);
+  });
+
+  it('marks 观众 and 提问 turns as audience', () => {
+    const raw = ['分享实录', '', '王五:', '', '我们先讲产品。', '', '王五:', '', '再讲市场。', '', '观众:请问怎么定价?', '', '王五:按用量。'].join('\n');
+    const iv = parseInterview(importRawText(raw).markdown);
+    expect(iv.speakers.map((s) => [s.name, s.part])).toEqual([
+      ['王五', 'guest'],
+      ['观众', 'audience'],
+    ]);
+  });
+
+  it('refuses an input that is only junk', () => {
+    expect(() => importRawText('image.png\n\nhttps://example.com\n')).toThrow(ImportError);
   });
 });

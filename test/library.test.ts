@@ -2,7 +2,7 @@
  * The prebuilt index cache of loadLibrary: written on the first start, reused after, rebuilt when the
  * passages change or the file is damaged (never fatal).
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +48,49 @@ describe('loadLibrary index cache', () => {
     const edited = loadLibrary({ indexCacheDir: dir, tokenizer, interviews });
     expect(edited.stats.indexSource).toBe('built');
     expect(readdirSync(dir)).toHaveLength(2);
+  });
+
+  it('keeps going when the cache cannot be written: reports it and uses the index built in memory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhenyan-cache-'));
+    const notAFolder = join(dir, 'file');
+    writeFileSync(notAFolder, 'x');
+    const problems: string[] = [];
+    const library = loadLibrary({ indexCacheDir: join(notAFolder, 'cache'), tokenizer, onCacheProblem: (message) => problems.push(message) });
+    expect(library.stats.indexSource).toBe('built');
+    expect(topIds(library, '卖房创业').length).toBeGreaterThan(0);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^Zhenyan index cache: could not write .*using the index built in memory/u);
+  });
+
+  it('builds when the cache file cannot be read, and says why (a missing file is normal and not reported)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhenyan-cache-'));
+    const silent: string[] = [];
+    loadLibrary({ indexCacheDir: dir, tokenizer, onCacheProblem: (message) => silent.push(message) });
+    expect(silent).toEqual([]);
+    // A folder where the file should be: unreadable (EISDIR) and not replaceable by a rename.
+    const other = mkdtempSync(join(tmpdir(), 'zhenyan-cache-'));
+    mkdirSync(join(other, readdirSync(dir)[0]!));
+    const problems: string[] = [];
+    const library = loadLibrary({ indexCacheDir: other, tokenizer, onCacheProblem: (message) => problems.push(message) });
+    expect(library.stats.indexSource).toBe('built');
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/EISDIR/u);
+    expect(problems[1]).toMatch(/could not write/u);
+    expect(readdirSync(other).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('removes temporary files left by a writer that died long ago, not recent ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhenyan-cache-'));
+    const stale = join(dir, 'index-0123456789abcdef.zi.4242.a1b2c3d4e5f6.tmp');
+    const recent = join(dir, 'index-0123456789abcdef.zi.4343.a1b2c3d4e5f6.tmp');
+    writeFileSync(stale, 'half');
+    writeFileSync(recent, 'half');
+    const hourAgo = new Date(Date.now() - 60 * 60_000);
+    utimesSync(stale, hourAgo, hourAgo);
+    loadLibrary({ indexCacheDir: dir, tokenizer });
+    const names = readdirSync(dir);
+    expect(names).not.toContain('index-0123456789abcdef.zi.4242.a1b2c3d4e5f6.tmp');
+    expect(names).toContain('index-0123456789abcdef.zi.4343.a1b2c3d4e5f6.tmp');
+    expect(names.filter((name) => name.endsWith('.zi'))).toHaveLength(1);
   });
 });

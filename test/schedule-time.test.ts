@@ -10,7 +10,6 @@ import {
   nextRunAt,
   parseTimeOfDay,
   previousRunAt,
-  searchTimeZones,
   zonedWallTimeToUtc,
 } from '../src/core/schedule/time.ts';
 
@@ -72,30 +71,6 @@ describe('time zones', () => {
     expect(new Set(zones).size).toBe(zones.length);
     expect([...zones].sort()).toEqual([...zones]);
     for (const zone of zones) expect(isValidTimeZone(zone)).toBe(true);
-  });
-
-  it('searches zones for autocomplete', () => {
-    expect(searchTimeZones('shanghai')[0]).toBe('Asia/Shanghai');
-    expect(searchTimeZones('SHANGHAI')[0]).toBe('Asia/Shanghai');
-    expect(searchTimeZones('london')[0]).toBe('Europe/London');
-    expect(searchTimeZones('new york')[0]).toBe('America/New_York');
-    expect(searchTimeZones('new_york')[0]).toBe('America/New_York');
-    expect(searchTimeZones('kolkata')[0]).toBe('Asia/Kolkata');
-    expect(searchTimeZones('beijing')[0]).toBe('Asia/Shanghai');
-    expect(searchTimeZones('北京')[0]).toBe('Asia/Shanghai');
-    expect(searchTimeZones('mumbai')[0]).toBe('Asia/Kolkata');
-    expect(searchTimeZones('san francisco')[0]).toBe('America/Los_Angeles');
-    expect(searchTimeZones('utc')[0]).toBe('UTC');
-    // prefix matches before substring matches
-    const lon = searchTimeZones('lon');
-    expect(lon).toContain('Europe/London');
-    expect(lon.indexOf('Europe/London')).toBeLessThan(lon.length);
-    const europe = searchTimeZones('europe/');
-    expect(europe.length).toBe(25);
-    expect(europe.every((z) => z.startsWith('Europe/'))).toBe(true);
-    expect(searchTimeZones('a', 5)).toHaveLength(5);
-    expect(searchTimeZones('')).toContain('UTC');
-    expect(searchTimeZones('zzzzzz')).toEqual([]);
   });
 });
 

@@ -37,7 +37,9 @@ function referenceMiniSearch(index: QuoteIndex): MiniSearch {
   if (cached) return cached;
   const { tokenizer } = testLibrary();
   const priors = Float32Array.from(index.passages, (_, i) => index.prior(i));
-  const mini = MiniSearch.loadJSON(index.toJSON(), {
+  // Like the engine, fuzzy matching only for a term that is not in the index as typed (a typo).
+  const isIndexed = (term: string): boolean => (mini as unknown as { _index: { has(term: string): boolean } })._index.has(term);
+  const mini: MiniSearch = MiniSearch.loadJSON(index.toJSON(), {
     fields: ['text', 'speaker', 'title', 'section'],
     tokenize: (text) => tokenizer.tokenizeForIndex(text),
     processTerm: (term) => term,
@@ -45,7 +47,7 @@ function referenceMiniSearch(index: QuoteIndex): MiniSearch {
       boost: { text: 1, speaker: 1.5, title: 0.5, section: 0.5 },
       bm25: { k: 1.2, b: 0.7, d: 0.5 },
       prefix: (term) => isLatinTerm(term) && term.length >= 4,
-      fuzzy: (term) => (isLatinTerm(term) && term.length >= 6 ? 0.2 : false),
+      fuzzy: (term) => (isLatinTerm(term) && term.length >= 6 && !isIndexed(term) ? 0.2 : false),
       weights: { fuzzy: 0.3, prefix: 0.6 },
       boostDocument: (id) => priors[id as number] ?? 1,
     },

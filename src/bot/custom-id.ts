@@ -77,14 +77,14 @@ export const fields = {
 } as const;
 
 /** Declares one kind of button: its wire tag and its fields, in wire order. */
-interface KindSpec {
+export interface KindSpec {
   readonly tag: string;
   readonly fields: Readonly<Record<string, FieldCodec<unknown>>>;
 }
 
 /**
- * Every kind of button the bot sends. Tags are short (they count against the 100 characters) and no tag
- * may equal another tag followed by `:` and more.
+ * Every kind of button the bot sends. Tags are short (they count against the 100 characters), and no
+ * tag may equal another or start another followed by `:` ({@link checkTags}).
  */
 export const BUTTON_KINDS = {
   /** `/quote` previous/next: whose search (only they may page), which result, and the search's digest. */
@@ -93,14 +93,31 @@ export const BUTTON_KINDS = {
   quoteContext: { tag: 'quote:ctx', fields: { passageId: fields.passageId } },
 } as const satisfies Record<string, KindSpec>;
 
+const SEPARATOR = ':';
+
+/**
+ * Throws when two kinds could claim the same id: a tag equal to another, or one tag followed by `:`
+ * starting another (`quote` and `quote:page`). Run at load, so a clash fails every test at once.
+ */
+export function checkTags(specs: Readonly<Record<string, KindSpec>>): void {
+  const tags = Object.entries(specs).map(([kind, spec]) => [kind, spec.tag] as const);
+  for (const [kind, tag] of tags) {
+    if (!/^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)*$/u.test(tag)) throw new Error(`zhenyan: button kind "${kind}" has an invalid tag "${tag}"`);
+    for (const [other, otherTag] of tags) {
+      if (other !== kind && (tag === otherTag || otherTag.startsWith(tag + SEPARATOR))) {
+        throw new Error(`zhenyan: button tags "${tag}" (${kind}) and "${otherTag}" (${other}) overlap`);
+      }
+    }
+  }
+}
+checkTags(BUTTON_KINDS);
+
 type Kinds = typeof BUTTON_KINDS;
 /** The name of a kind of button, e.g. `quotePage`. */
 export type ButtonKind = keyof Kinds;
 type FieldValues<F> = { -readonly [N in keyof F]: F[N] extends FieldCodec<infer T> ? T : never };
 /** The decoded data of a button of kind `K` (a union over every kind when `K` is omitted). */
 export type ButtonData<K extends ButtonKind = ButtonKind> = K extends ButtonKind ? { kind: K } & FieldValues<Kinds[K]['fields']> : never;
-
-const SEPARATOR = ':';
 
 /** Writes a button's `custom_id`. Throws when a field is invalid (a bug: the caller built bad data). */
 export function encodeCustomId<K extends ButtonKind>(data: ButtonData<K>): string {

@@ -159,6 +159,22 @@ export const messages = {
     'zh-CN': (value: string) => `不认识时区 "${value}"。请从列表中选择，例如 Asia/Shanghai 或 Europe/London。`,
     'zh-TW': (value: string) => `不認識時區 "${value}"。請從清單中選擇，例如 Asia/Taipei 或 Europe/London。`,
   } satisfies Template<[string]>,
+  badZoneDidYouMean: {
+    en: (value: string, zones: string) => `"${value}" is not a time zone I know. Did you mean ${zones}?`,
+    'zh-CN': (value: string, zones: string) => `不认识时区 "${value}"。你是不是想选 ${zones}？`,
+    'zh-TW': (value: string, zones: string) => `不認識時區 "${value}"。你是不是想選 ${zones}？`,
+  } satisfies Template<[string, string]>,
+  ambiguousZone: {
+    en: (value: string, zones: string) => `"${value}" can mean more than one time zone: ${zones}. Run the command again with the one you mean.`,
+    'zh-CN': (value: string, zones: string) => `"${value}" 可以指不同的时区：${zones}。请选定其中一个后重新运行命令。`,
+    'zh-TW': (value: string, zones: string) => `"${value}" 可以指不同的時區：${zones}。請選定其中一個後重新執行指令。`,
+  } satisfies Template<[string, string]>,
+  fixedOffsetZone: {
+    en: (value: string, zones: string) =>
+      `"${value}" is a fixed UTC offset; it does not follow daylight saving time, so the post would drift by an hour. Pick a place instead${zones ? `, for example ${zones}` : ''}.`,
+    'zh-CN': (value: string, zones: string) => `"${value}" 是固定的 UTC 偏移，不会随夏令时调整。请改选一个地区时区${zones ? `，例如 ${zones}` : ''}。`,
+    'zh-TW': (value: string, zones: string) => `"${value}" 是固定的 UTC 偏移，不會隨夏令時間調整。請改選一個地區時區${zones ? `，例如 ${zones}` : ''}。`,
+  } satisfies Template<[string, string]>,
   badChannel: {
     en: 'Pick a text or announcement channel of this server.',
     'zh-CN': '请选择本服务器的文字频道或公告频道。',

@@ -77,7 +77,11 @@ const ENTRIES: Record<string, Entry> = {
   },
   'daily.set.timezone': {
     name: { 'zh-CN': '时区', 'zh-TW': '時區' },
-    description: { en: 'IANA time zone (default: the bot’s default)', 'zh-CN': 'IANA 时区（默认为机器人的默认时区）', 'zh-TW': 'IANA 時區（預設為機器人的預設時區）' },
+    description: {
+      en: 'Time zone: a city or region (Asia/Shanghai), EST, PST, UTC+8… (default: the bot’s default)',
+      'zh-CN': '时区：城市或地区（Asia/Shanghai）、北京时间、EST、UTC+8 等（默认为机器人的默认时区）',
+      'zh-TW': '時區：城市或地區（Asia/Taipei）、台北時間、EST、UTC+8 等（預設為機器人的預設時區）',
+    },
   },
   'daily.set.role': {
     name: { 'zh-CN': '提及身份组', 'zh-TW': '提及身分組' },

@@ -1,4 +1,4 @@
-/** What every CLI command shares: where it writes, its parsed flags, and the usage error. */
+/** What every CLI command shares: where it writes, its parsed flags, and its one user-facing error type. */
 
 /** A usage error: printed as one line on stderr, exit code 2. */
 export class UsageError extends Error {}
@@ -13,8 +13,8 @@ export interface CliIo {
   color: boolean;
 }
 
-/** Parsed flags: strings and booleans by option name. */
+/** Parsed flags: strings and booleans (or lists, for `multiple` options) by option name. */
 export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
 }

@@ -5,15 +5,15 @@
  * Exit codes: 0 on success (including "no results"), 2 with a one-line message on stderr for bad usage,
  * 1 for an unexpected failure.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { importRawText } from '../core/corpus/import.ts';
 import { loadLibrary, type Library } from '../core/library.ts';
 import type { SearchResponse } from '../core/search/engine.ts';
 import { applyHighlights, highlightsWithin } from '../core/search/highlight.ts';
 import { questionLine, quoteParts, toQuoteRecord } from '../core/search/record.ts';
-import { UsageError, type CliIo, type ParsedArgs } from './io.ts';
 import { runTipCommand } from './tip.ts';
+import { checkCommand, importCommand } from './data-commands.ts';
+import { UsageError, type CliIo, type ParsedArgs } from './io.ts';
+import { formatProblem } from '../core/corpus/load.ts';
 
 export { UsageError, type CliIo, type ParsedArgs } from './io.ts';
 
@@ -23,8 +23,10 @@ const USAGE = `usage: npm run --silent cli -- <command>
   search --stdin --json            one query per input line, one JSON object per output line
   sources [--json]                 the interviews, their speakers and passage counts
   passages --json                  every indexed passage as JSON Lines
-  tip [--date YYYY-MM-DD] [--channel ID] [--json]
-  import <raw.txt>                 a draft data file (Markdown) for a person to review`;
+  tip [--date YYYY-MM-DD] [--timezone ZONE] [--channel ID] [--json]
+  import <raw-file> [--id ID] [--speaker NAME]... [--title T] [--date YYYY-MM-DD] [--out PATH|-] [--force]
+                                   a draft data file for a person to review (default data/interviews/<id>.md)
+  check [--data-dir DIR]           validate every data file: file:line: message, exit 1 if any problem`;
 
 function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs {
   try {
@@ -36,7 +38,7 @@ function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs 
 }
 
 /** Runs one CLI invocation and returns its exit code. `getLibrary` is called only by commands that need the index. */
-export async function runCli(argv: string[], io: CliIo, getLibrary: () => Library = () => loadLibrary()): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, getLibrary: () => Library = () => loadLibraryReporting(io)): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -49,7 +51,9 @@ export async function runCli(argv: string[], io: CliIo, getLibrary: () => Librar
       case 'tip':
         return runTipCommand(rest, io, getLibrary, parse);
       case 'import':
-        return importCommand(rest, io);
+        return importCommand(rest, io, parse);
+      case 'check':
+        return checkCommand(rest, io, parse);
       case undefined:
       case 'help':
       case '--help':
@@ -57,7 +61,7 @@ export async function runCli(argv: string[], io: CliIo, getLibrary: () => Librar
         io.stdout(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (try: search, sources, passages, tip, import)`);
+        throw new UsageError(`unknown command "${command}" (try: search, sources, passages, tip, import, check)`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -186,17 +190,9 @@ function passagesCommand(args: string[], io: CliIo, getLibrary: () => Library): 
   return 0;
 }
 
-function importCommand(args: string[], io: CliIo): number {
-  const { positionals } = parse(args, {});
-  if (positionals.length !== 1) throw new UsageError('import takes one file: import <raw.txt>');
-  let raw: string;
-  try {
-    raw = readFileSync(positionals[0]!, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${positionals[0]}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  const draft = importRawText(raw);
-  io.stdout(draft.markdown);
-  io.stderr(`zhenyan: draft written; removed ${draft.removed.length} junk lines, found ${draft.turns} speaker turns. Review it (see data/README.md).`);
-  return 0;
+/** Loads the library; a data file that is skipped as invalid is reported on stderr, once. */
+function loadLibraryReporting(io: CliIo): Library {
+  const library = loadLibrary();
+  for (const problem of library.problems) io.stderr(`zhenyan: ${formatProblem(problem)} (file skipped; run: npm run --silent cli -- check)`);
+  return library;
 }

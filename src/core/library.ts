@@ -2,10 +2,10 @@
  * Loads everything the bot and the CLI search over: the curated interviews, their passages, the
  * tokenizer (with the corpus's user dictionary) and the search index. Load it once per process.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA_DIR, loadCorpus } from './corpus/load.ts';
+import { DATA_DIR, readCorpus, type CorpusProblem } from './corpus/load.ts';
 import { buildPassages } from './corpus/passages.ts';
 import type { Interview, Passage } from './corpus/types.ts';
 import { QuoteIndex } from './search/engine.ts';
@@ -33,7 +33,10 @@ export interface LibraryOptions {
   indexCacheDir?: string;
   /** A tokenizer to share (benchmarks). Default: a new one with `dataDir/dict.txt` and speaker names. */
   tokenizer?: Tokenizer;
-  /** Told why a cache file was unusable (it is then rebuilt). Default: ignore. */
+  /**
+   * Told why the cache could not be used (unreadable or damaged: the index is then built) or not be written
+   * (the built index is then used from memory). Neither is fatal. Default: ignore.
+   */
   onCacheProblem?: (message: string) => void;
 }
 
@@ -45,6 +48,11 @@ export interface Library {
   index: QuoteIndex;
   /** Ids of the passages that are daily tips, in passage order (see `tips/select.ts`). */
   tipIds: string[];
+  /**
+   * Data files that were skipped because they are invalid, one problem each (`file:line: message` with
+   * `formatProblem`). The rest of the corpus is served; callers log these. Empty when all files are valid.
+   */
+  problems: CorpusProblem[];
   /** How the index was obtained and how long each step took, for logs and benchmarks. */
   stats: { indexSource: 'built' | 'cache'; corpusMs: number; tokenizerMs: number; indexMs: number };
 }
@@ -54,11 +62,16 @@ function speakerWords(interviews: Interview[]): string[] {
   return interviews.flatMap((interview) => interview.speakers.flatMap((s) => [s.name, ...s.aliases]));
 }
 
-/** Loads the corpus, builds or loads the index. Synchronous: call it before connecting to Discord. */
+/**
+ * Loads the corpus, builds or loads the index. Synchronous: call it before connecting to Discord (see
+ * `bot/library-holder.ts` for a reload while running). An invalid data file is skipped and reported in
+ * `problems`, never fatal.
+ */
 export function loadLibrary(options: LibraryOptions = {}): Library {
   const dataDir = options.dataDir ?? DATA_DIR;
   let started = performance.now();
-  const interviews = options.interviews ?? loadCorpus(join(dataDir, 'interviews'));
+  const read = options.interviews ? { interviews: options.interviews, problems: [] } : readCorpus(join(dataDir, 'interviews'));
+  const { interviews, problems } = read;
   const passages = buildPassages(interviews);
   const corpusMs = performance.now() - started;
 
@@ -76,27 +89,26 @@ export function loadLibrary(options: LibraryOptions = {}): Library {
   const cacheFile = options.indexCacheDir ? join(options.indexCacheDir, `index-${cacheKey(interviews, passages, userWords)}.zi`) : null;
   let index: QuoteIndex | undefined;
   let indexSource: 'built' | 'cache' = 'built';
-  if (cacheFile && existsSync(cacheFile)) {
+  if (cacheFile) {
     try {
       index = new QuoteIndex(interviews, passages, tokenizer, { indexFile: cacheFile, synonyms });
       indexSource = 'cache';
     } catch (error) {
-      // A truncated or foreign cache file is rebuilt, never fatal.
-      if (!(error instanceof IndexFileError)) throw error;
-      options.onCacheProblem?.(error.message);
+      // No cache yet, one that vanished (another process cleaning up), or a truncated or foreign one: build.
+      if (!(error instanceof IndexFileError) && !isFileSystemError(error)) throw error;
+      // readIndexFile wraps what failed (e.g. the open) as the cause. No file is the normal first start
+      // (and a folder that cannot exist is reported once, by the write below).
+      const cause = error instanceof IndexFileError && error.cause !== undefined ? error.cause : error;
+      const code = fileSystemCode(cause);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') options.onCacheProblem?.(error instanceof Error ? error.message : String(error));
     }
   }
   if (!index) {
     index = new QuoteIndex(interviews, passages, tokenizer, { synonyms });
-    if (cacheFile && options.indexCacheDir) {
-      mkdirSync(options.indexCacheDir, { recursive: true });
-      // Write then rename, so a crash never leaves a half-written cache behind.
-      index.save(`${cacheFile}.tmp`);
-      renameSync(`${cacheFile}.tmp`, cacheFile);
-    }
+    if (cacheFile && options.indexCacheDir) writeCache(index, options.indexCacheDir, cacheFile, options.onCacheProblem);
   }
   const tipIds = selectTips(passages, { curation: readTipCuration(join(dataDir, 'tips.yaml')) });
-  return { interviews, passages, tokenizer, index, tipIds, stats: { indexSource, corpusMs, tokenizerMs, indexMs: performance.now() - started } };
+  return { interviews, passages, tokenizer, index, tipIds, problems, stats: { indexSource, corpusMs, tokenizerMs, indexMs: performance.now() - started } };
 }
 
 /** A hash of everything the serialized index depends on. */
@@ -106,4 +118,57 @@ function cacheKey(interviews: Interview[], passages: Passage[], userWords: strin
   for (const interview of interviews) hash.update(`${interview.id}\t${interview.title}\t${JSON.stringify(interview.speakers)}\n`);
   for (const passage of passages) hash.update(`${passage.id}\t${passage.speakerId ?? ''}\t${passage.section ?? ''}\t${passage.text}\n`);
   return hash.digest('hex').slice(0, 16);
+}
+
+/** Temporary files older than this are left over from a process that died while writing: removed. */
+const STALE_TEMPORARY_MS = 10 * 60_000;
+
+/**
+ * Writes the index to `cacheFile` so that processes starting together never see a partial file nor trip
+ * over each other: each writes its own temporary file (pid + random suffix) and renames it into place,
+ * which is atomic; the last rename wins and every candidate is complete and identical. A failure (disk
+ * full, read-only folder) is reported and ignored: the index is already built in memory.
+ */
+function writeCache(index: QuoteIndex, cacheDir: string, cacheFile: string, report: ((message: string) => void) | undefined): void {
+  const temporary = `${cacheFile}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    index.save(temporary);
+    renameSync(temporary, cacheFile);
+  } catch (error) {
+    report?.(`Zhenyan index cache: could not write ${cacheFile}, using the index built in memory: ${error instanceof Error ? error.message : String(error)}`);
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing more to do: a leftover is removed by a later start (see removeStaleTemporaries).
+    }
+    return;
+  }
+  removeStaleTemporaries(cacheDir);
+}
+
+/** Best effort: removes `*.tmp` files of the cache folder that no live writer can still be writing. */
+function removeStaleTemporaries(cacheDir: string): void {
+  try {
+    for (const name of readdirSync(cacheDir)) {
+      if (!name.startsWith('index-') || !name.endsWith('.tmp')) continue;
+      const path = join(cacheDir, name);
+      try {
+        if (Date.now() - statSync(path).mtimeMs > STALE_TEMPORARY_MS) rmSync(path, { force: true });
+      } catch {
+        // Renamed or removed by another process meanwhile.
+      }
+    }
+  } catch {
+    // The folder is unreadable: the cache still works, the leftovers stay.
+  }
+}
+
+/** An error from a file-system call (it has a string `code` such as `ENOENT`). */
+function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}
+
+function fileSystemCode(error: unknown): string | undefined {
+  return isFileSystemError(error) ? error.code : undefined;
 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autocomplete, button, slashCommand, type InteractionCallback } from '../support/fake-discord.ts';
-import { startHarness, type BotHarness } from '../support/bot-harness.ts';
+import { startHarness, testLibrary, type BotHarness } from '../support/bot-harness.ts';
 import { defineCommand, type Command } from '../../src/bot/types.ts';
 import { inGuild, manageGuild } from '../../src/bot/preconditions.ts';
 import { COMMANDS } from '../../commands/index.ts';
@@ -204,7 +204,8 @@ describe('other commands', () => {
 
   it('/sources lists every interview', async () => {
     const callback = await send(slashCommand('sources'));
-    expect(callback.data.embeds[0].fields).toHaveLength(5);
+    const titles = testLibrary().interviews.map((interview) => interview.title).slice(0, 25);
+    expect(callback.data.embeds[0].fields.map((field: { name: string }) => field.name)).toEqual(titles);
   });
 
   it('/help answers ephemerally in the user’s language', async () => {

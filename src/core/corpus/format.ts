@@ -40,6 +40,9 @@ const SPEAKER_KEYS = ['id', 'name', 'aliases', 'role', 'company', 'part'] as con
 export const QUOTE_OPEN = '{{';
 export const QUOTE_CLOSE = '}}';
 
+/** Every speaker part, re-exported for the importer (defined with the data model in `types.ts`). */
+export { SPEAKER_PARTS };
+
 const HEADING = /^##[ \t]+(.*)$/;
 const OPEN_BLOCK = /^:::[ \t]*speaker[ \t]+(\S+)[ \t]*$/;
 const CLOSE_BLOCK = /^:::[ \t]*$/;

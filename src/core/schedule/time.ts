@@ -356,7 +356,8 @@ let zoneList: readonly string[] | null = null;
 
 /**
  * Every zone name a user may pick: `Intl.supportedValuesOf('timeZone')` plus `UTC` plus the current
- * spellings of renamed zones (see source), sorted, without duplicates. Computed once.
+ * spellings of renamed zones (see source), sorted, without duplicates. Computed once. Reading what people
+ * type (abbreviations, offsets, place names) and autocomplete are in `zones.ts`.
  */
 export function listTimeZones(): readonly string[] {
   if (zoneList) return zoneList;
@@ -366,150 +367,9 @@ export function listTimeZones(): readonly string[] {
   } catch {
     // Very old runtimes: the short list below still makes autocomplete useful.
   }
-  for (const name of [...MODERN_NAMES, ...Object.values(CITY_ALIASES).flat()]) {
+  for (const name of MODERN_NAMES) {
     if (!names.has(name) && isValidTimeZone(name)) names.add(name);
   }
   zoneList = Object.freeze([...names].sort());
   return zoneList;
-}
-
-/**
- * Common city, country and Chinese names that are not part of any zone id, mapped to zones. Lower case
- * keys; matched by prefix of the key for autocomplete.
- */
-const CITY_ALIASES: Record<string, string[]> = {
-  beijing: ['Asia/Shanghai'],
-  peking: ['Asia/Shanghai'],
-  shenzhen: ['Asia/Shanghai'],
-  guangzhou: ['Asia/Shanghai'],
-  hangzhou: ['Asia/Shanghai'],
-  chengdu: ['Asia/Shanghai'],
-  wuhan: ['Asia/Shanghai'],
-  nanjing: ['Asia/Shanghai'],
-  "xi'an": ['Asia/Shanghai'],
-  china: ['Asia/Shanghai'],
-  北京: ['Asia/Shanghai'],
-  上海: ['Asia/Shanghai'],
-  深圳: ['Asia/Shanghai'],
-  广州: ['Asia/Shanghai'],
-  杭州: ['Asia/Shanghai'],
-  中国: ['Asia/Shanghai'],
-  香港: ['Asia/Hong_Kong'],
-  澳门: ['Asia/Macau'],
-  台北: ['Asia/Taipei'],
-  台湾: ['Asia/Taipei'],
-  东京: ['Asia/Tokyo'],
-  日本: ['Asia/Tokyo'],
-  首尔: ['Asia/Seoul'],
-  新加坡: ['Asia/Singapore'],
-  伦敦: ['Europe/London'],
-  巴黎: ['Europe/Paris'],
-  柏林: ['Europe/Berlin'],
-  纽约: ['America/New_York'],
-  旧金山: ['America/Los_Angeles'],
-  洛杉矶: ['America/Los_Angeles'],
-  西雅图: ['America/Los_Angeles'],
-  悉尼: ['Australia/Sydney'],
-  mumbai: ['Asia/Kolkata'],
-  bombay: ['Asia/Kolkata'],
-  delhi: ['Asia/Kolkata'],
-  'new delhi': ['Asia/Kolkata'],
-  bangalore: ['Asia/Kolkata'],
-  bengaluru: ['Asia/Kolkata'],
-  india: ['Asia/Kolkata'],
-  'san francisco': ['America/Los_Angeles'],
-  'silicon valley': ['America/Los_Angeles'],
-  seattle: ['America/Los_Angeles'],
-  'san jose': ['America/Los_Angeles'],
-  boston: ['America/New_York'],
-  washington: ['America/New_York'],
-  miami: ['America/New_York'],
-  atlanta: ['America/New_York'],
-  austin: ['America/Chicago'],
-  dallas: ['America/Chicago'],
-  houston: ['America/Chicago'],
-  'salt lake city': ['America/Denver'],
-  montreal: ['America/Toronto'],
-  munich: ['Europe/Berlin'],
-  frankfurt: ['Europe/Berlin'],
-  hamburg: ['Europe/Berlin'],
-  milan: ['Europe/Rome'],
-  barcelona: ['Europe/Madrid'],
-  geneva: ['Europe/Zurich'],
-  edinburgh: ['Europe/London'],
-  manchester: ['Europe/London'],
-  kiev: ['Europe/Kyiv'],
-  saigon: ['Asia/Ho_Chi_Minh'],
-  'ho chi minh': ['Asia/Ho_Chi_Minh'],
-  hanoi: ['Asia/Bangkok'],
-  osaka: ['Asia/Tokyo'],
-  kyoto: ['Asia/Tokyo'],
-  melbourne: ['Australia/Melbourne'],
-  'tel aviv': ['Asia/Jerusalem'],
-  'abu dhabi': ['Asia/Dubai'],
-  gmt: ['UTC', 'Europe/London'],
-  utc: ['UTC'],
-};
-
-/** Lower case, with `_`, `-`, `/` and runs of spaces folded to one space, for matching. */
-function fold(text: string): string {
-  return text.toLowerCase().replace(/[\s_\-/]+/g, ' ').trim();
-}
-
-/** Zones suggested for an empty query. */
-const POPULAR_ZONES = [
-  'UTC',
-  'Asia/Shanghai',
-  'Asia/Hong_Kong',
-  'Asia/Taipei',
-  'Asia/Singapore',
-  'Asia/Tokyo',
-  'Asia/Kolkata',
-  'Europe/London',
-  'Europe/Berlin',
-  'Europe/Paris',
-  'America/New_York',
-  'America/Chicago',
-  'America/Denver',
-  'America/Los_Angeles',
-  'Australia/Sydney',
-];
-
-/**
- * Zone names for an autocomplete box, best first, at most `limit` (default 25, Discord's maximum).
- *
- * Matching is case-insensitive and treats `_`, `-`, `/` and spaces alike (`new york` finds
- * `America/New_York`). Ranking: exact zone or city match, then city (last segment) prefix, then zone id
- * prefix, then city/country alias prefix (`beijing` → `Asia/Shanghai`, `mumbai` → `Asia/Kolkata`,
- * `伦敦` → `Europe/London`), then any substring; ties alphabetical. An empty query returns a short list of
- * popular zones.
- */
-export function searchTimeZones(query: string, limit = 25): string[] {
-  const max = Math.max(0, Math.floor(limit));
-  const zones = listTimeZones();
-  const q = fold(query ?? '');
-  if (q === '') return POPULAR_ZONES.filter((zone) => zones.includes(zone)).slice(0, max);
-  const rank = new Map<string, number>();
-  const consider = (zone: string, score: number): void => {
-    const previous = rank.get(zone);
-    if (previous === undefined || score < previous) rank.set(zone, score);
-  };
-  for (const zone of zones) {
-    const id = fold(zone);
-    const city = fold(zone.slice(zone.lastIndexOf('/') + 1));
-    if (id === q || city === q) consider(zone, 0);
-    else if (city.startsWith(q)) consider(zone, 1);
-    else if (id.startsWith(q)) consider(zone, 2);
-    else if (id.includes(q)) consider(zone, 4);
-  }
-  for (const [alias, targets] of Object.entries(CITY_ALIASES)) {
-    const key = fold(alias);
-    const score = key === q ? 0 : key.startsWith(q) ? 3 : q.length >= 3 && key.includes(q) ? 5 : -1;
-    if (score < 0) continue;
-    for (const target of targets) if (zones.includes(target)) consider(target, score);
-  }
-  return [...rank.entries()]
-    .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, max)
-    .map(([zone]) => zone);
 }
