@@ -106,7 +106,7 @@ const ENOUGH_HITS = 5;
  */
 const MAX_LOOSE_TERMS = 4;
 /** Questions among this many best results lend their score to their answers. */
-const QUESTION_DEPTH = 50;
+const QUESTION_DEPTH = 20;
 /** At most this many answers per question take part (the first ones, in reading order). */
 const MAX_ANSWERS = 10;
 
