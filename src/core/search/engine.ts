@@ -100,11 +100,10 @@ const FIELDS = ['text', 'speaker', 'title', 'section'];
  * pieces of the query), whose hits come after the ones found so far.
  */
 const ENOUGH_HITS = 5;
-/**
- * Queries of more terms than this (sentences) skip the named-person pass, and when some passage has every
- * word, the looser tiers.
- */
+/** Queries of more terms than this (sentences) skip the named-person pass. */
 const MAX_LOOSE_TERMS = 4;
+/** Queries of more terms than this that some passage matches whole skip the looser tiers. */
+const MAX_FILLED_TERMS = 2;
 /** Questions among this many best results lend their score to their answers. */
 const QUESTION_DEPTH = 20;
 /** At most this many answers per question take part (the first ones, in reading order). */
@@ -457,9 +456,9 @@ export class QuoteIndex {
     // Tier 0: the words as typed.
     const tiers: Scored[][] = [search(terms, 'AND', null)];
     let found = tiers[0]!.length;
-    // A long query that some passage matches word for word is specific: looser tiers would only add noise
-    // below it (and cost time).
-    const enough = found > 0 && terms.length > MAX_LOOSE_TERMS ? found : ENOUGH_HITS;
+    // A query of several words that some passage matches word for word is specific: looser tiers would
+    // only add noise below it (and cost time). One or two words get their hits filled up to ENOUGH_HITS.
+    const enough = found > 0 && terms.length > MAX_FILLED_TERMS ? found : ENOUGH_HITS;
     const useSynonyms = this.ranking.synonymWeight > 0 && terms.some((term) => this.synonyms.has(term));
     if (found < enough && useSynonyms) {
       tiers.push(search(terms, 'AND', this.synonyms));
