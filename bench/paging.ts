@@ -37,7 +37,7 @@ async function command(query: string, speaker: string | null): Promise<ReplyPayl
     ...invocation,
     commandName: 'quote',
     services: services(),
-    options: { subcommand: () => null, string: (name) => (name === 'query' ? query : name === 'speaker' ? speaker : null), integer: () => null, channel: () => null, role: () => null },
+    options: { subcommand: () => null, string: (name) => (name === 'query' ? query : name === 'speaker' ? speaker : null), integer: () => null, boolean: () => null, channel: () => null, role: () => null },
     reply: async (payload) => void (reply = payload),
     defer: async () => undefined,
   };
@@ -54,6 +54,7 @@ async function click(customId: string, message: ReplyPayload): Promise<ReplyPayl
     services: services(),
     update: async (payload) => void (updated = payload),
     reply: async () => undefined,
+    defer: async () => undefined,
   };
   await clicker.button(context);
   return updated;

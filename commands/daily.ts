@@ -49,13 +49,16 @@ function zoneProblem(zone: Exclude<TimeZoneResolution, { kind: 'zone' }>, typed:
 type Args = ArgumentsOf<typeof data>;
 type SubcommandOptions<S extends Args['subcommand']> = Extract<Args, { subcommand: S }>['options'];
 
-async function set(context: CommandContext, { channel, time: timeText, timezone, role }: SubcommandOptions<'set'>): Promise<void> {
+async function set(context: CommandContext, { channel, time: timeText, timezone, role, style: styleText }: SubcommandOptions<'set'>): Promise<void> {
   const { locale, services } = context;
   const daily = services.daily!;
   await manageGuild(context);
   if (!(TEXT_CHANNELS as readonly number[]).includes(channel.type) || (channel.guildId !== null && channel.guildId !== context.guildId)) {
     throw new UserError(messages.badChannel, 'bad-channel');
   }
+  // Discord offers the two choices only; a modified client (or the console) may send anything else.
+  const style = styleText === null ? 'text' : styleText === 'text' || styleText === 'card' ? styleText : null;
+  if (!style) throw new UserError(messages.badStyle, 'bad-style');
   const time = parseTimeOfDay(timeText.trim());
   if (!time) throw new UserError((l) => messages.badTime[l](timeText), 'bad-time');
   const zoneText = timezone ?? services.config.defaultTimeZone;
@@ -64,15 +67,17 @@ async function set(context: CommandContext, { channel, time: timeText, timezone,
   const timeZone = zone.zone;
 
   // The bot must be able to post there; a channel of another server has no permissions for us here.
-  await botCan(context, channel.id, REQUIRED_PERMISSIONS);
+  // A card is an uploaded file: Discord also needs Attach Files for it.
+  await botCan(context, channel.id, style === 'card' ? [...REQUIRED_PERMISSIONS, { bit: PermissionFlagsBits.AttachFiles, name: 'Attach Files' }] : REQUIRED_PERMISSIONS);
 
-  const { subscription } = daily.subscribe({
+  const { subscription } = await daily.subscribe({
     guildId: context.guildId!,
     channelId: channel.id,
     time: timeText.trim(),
     timeZone,
     mentionRoleId: role,
     createdBy: context.user.id,
+    style,
   });
   const next = nextRunAt(services.now(), subscription.time, subscription.timeZone);
   const text = messages.subscribed[locale](`<#${channel.id}>`, subscription.time, subscription.timeZone, when(next.at, subscription.timeZone));
@@ -83,13 +88,14 @@ async function off(context: CommandContext, { channel }: SubcommandOptions<'off'
   const { locale, services } = context;
   await manageGuild(context);
   const channelId = channel?.id ?? context.channelId;
-  const removed = channelId ? services.daily!.unsubscribe(context.guildId!, channelId) : 0;
+  const removed = channelId ? await services.daily!.unsubscribe(context.guildId!, channelId) : 0;
   return context.reply({ content: messages.unsubscribed[locale](removed), ephemeral: true });
 }
 
 function statusField(entry: SubscriptionStatus, locale: Locale): { name: string; value: string } {
   const { subscription: sub, next, lastPost } = entry;
-  const lines: string[] = [`${sub.time} ${sub.timeZone}${sub.mentionRoleId ? ` · <@&${sub.mentionRoleId}>` : ''}`];
+  const style = t(sub.style === 'card' ? messages.styleCard : messages.styleText, locale);
+  const lines: string[] = [`${sub.time} ${sub.timeZone} · ${style}${sub.mentionRoleId ? ` · <@&${sub.mentionRoleId}>` : ''}`];
   if (sub.pauseReason) lines.push(messages.statusPaused[locale](pauseText(sub.pauseReason, locale)));
   else if (next?.at) lines.push(`${t(messages.statusNext, locale)}: ${when(next.at, sub.timeZone)}`);
   lines.push(
@@ -101,7 +107,7 @@ function statusField(entry: SubscriptionStatus, locale: Locale): { name: string;
 
 async function status(context: CommandContext): Promise<void> {
   const { locale, services } = context;
-  const entries = services.daily!.status(context.guildId!);
+  const entries = await services.daily!.status(context.guildId!);
   if (entries.length === 0) return context.reply({ content: t(messages.noSubscriptions, locale), ephemeral: true });
   return context.reply({
     ephemeral: true,
@@ -111,9 +117,9 @@ async function status(context: CommandContext): Promise<void> {
 
 async function preview(context: CommandContext): Promise<void> {
   const { locale, services } = context;
-  const { tip } = services.daily!.tipFor(context.channelId, services.now());
+  const { tip } = await services.daily!.tipFor(context.channelId, services.now());
   if (!tip) return context.reply({ content: t(messages.noTips, locale), ephemeral: true });
-  const role = context.channelId ? (services.daily!.subscription(context.channelId)?.mentionRoleId ?? null) : null;
+  const role = context.channelId ? ((await services.daily!.subscription(context.channelId))?.mentionRoleId ?? null) : null;
   // The preview shows the role mention as text; ephemeral replies never ping.
   const { mentionRoleIds: _ignored, ...payload } = dailyPostPayload(tip, locale, role);
   return context.reply({ ...payload, ephemeral: true });
@@ -134,6 +140,15 @@ const data = {
           { type: ApplicationCommandOptionType.String, name: 'time', ...localized('daily.set.time'), required: true, min_length: 3, max_length: 5 },
           { type: ApplicationCommandOptionType.String, name: 'timezone', ...localized('daily.set.timezone'), autocomplete: true, max_length: 64 },
           { type: ApplicationCommandOptionType.Role, name: 'role', ...localized('daily.set.role') },
+          {
+            type: ApplicationCommandOptionType.String,
+            name: 'style',
+            ...localized('daily.set.style'),
+            choices: [
+              { name: 'text', name_localizations: { 'zh-CN': '文字', 'zh-TW': '文字' }, value: 'text' },
+              { name: 'card', name_localizations: { 'zh-CN': '卡片', 'zh-TW': '卡片' }, value: 'card' },
+            ],
+          },
         ],
       },
       {

@@ -13,6 +13,7 @@ import { speakerChoices, sourceChoices } from '../src/bot/choices.ts';
 import { localized } from '../src/bot/localize.ts';
 import { defineCommand, type ReplyPayload, type Services } from '../src/bot/types.ts';
 import { UserError } from '../src/bot/user-error.ts';
+import { replyWithCard } from '../src/bot/card-reply.ts';
 
 /** How many results a user can page through. */
 const PAGE_LIMIT = 10;
@@ -84,6 +85,7 @@ export function quotePage(hits: readonly SearchHit[], search: RecordedSearch, ow
           ]
         : []),
       { type: ComponentType.Button, style: ButtonStyle.Primary, label: t(messages.context, locale), custom_id: encodeCustomId({ kind: 'quoteContext', passageId: hit.passage.id }) },
+      { type: ComponentType.Button, style: ButtonStyle.Secondary, label: t(messages.card, locale), emoji: { name: '🖼️' }, custom_id: encodeCustomId({ kind: 'quoteCard', passageId: hit.passage.id }) },
     ],
   };
   return { embeds: [embed], components: [row] };
@@ -125,6 +127,12 @@ export default defineCommand({
       const passage = services.library.index.passage(passageId);
       if (!passage) throw new UserError(messages.unknownButton, 'unknown-passage');
       return context.reply({ embeds: [contextEmbed(services.library.index.describe(passage), locale)], ephemeral: true });
+    },
+    /** Posts the card of the passage in the channel, for everyone (anyone may click it). */
+    async quoteCard(context, { passageId }) {
+      const passage = context.services.library.index.passage(passageId);
+      if (!passage) throw new UserError(messages.unknownButton, 'unknown-passage');
+      return replyWithCard(context, passage, 'dark');
     },
     async quotePage(context, { ownerId, digest, index }) {
       const { services, locale } = context;

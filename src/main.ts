@@ -11,6 +11,7 @@ import { loadLibrary } from './core/library.ts';
 import { nodejiebaBuild } from './core/text/tokenizer.ts';
 import { runConsoleLine } from './bot/console.ts';
 import { startBot } from './bot/start.ts';
+import { StorageError } from './core/store/database.ts';
 import { buildServices } from './bot/services.ts';
 import { LibraryHolder } from './bot/library-holder.ts';
 import { formatProblem } from './core/corpus/load.ts';
@@ -67,7 +68,16 @@ if (consoleMode) {
     if (line.trim().length === 0) continue;
     process.stdout.write(`${await runConsoleLine(line, services.router, services.services)}\n\n`);
   }
-  services.close();
+  await services.close();
 } else {
-  await startBot({ library, logger, config, commands: COMMANDS });
+  try {
+    await startBot({ library, logger, config, commands: COMMANDS });
+  } catch (error) {
+    // A bad DATABASE_URL, an unreachable server, an unopenable file: one line, no secret, non-zero exit.
+    if (error instanceof StorageError) {
+      process.stderr.write(`${error.message.split('\n')[0]}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
 }

@@ -335,3 +335,31 @@ describe('check', () => {
     expect(out.some((l) => /good\.md:1: warning: no relevance case/u.test(l))).toBe(true);
   });
 });
+
+describe('card', () => {
+  it('writes the PNG card of a passage, atomically, in the theme asked for', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhenyan-card-'));
+    const id = testLibrary().passages.find((p) => p.speakerId)!.id;
+    const out = join(dir, 'card.png');
+    const { code, err } = await cli(['card', id, '--out', out, '--theme', 'light']);
+    expect(code).toBe(0);
+    expect(err.join('\n')).toMatch(/wrote .*card\.png/u);
+    const png = readFileSync(out);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(1200); // IHDR width
+    expect(png.readUInt32BE(20)).toBe(630); // IHDR height
+  });
+
+  it('exits 2 with one line for an unknown id, a bad theme or a missing --out, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhenyan-card-'));
+    const out = join(dir, 'x.png');
+    const id = testLibrary().passages[0]!.id;
+    for (const args of [['card', 'no-such#1', '--out', out], ['card', id, '--out', out, '--theme', 'blue'], ['card', id]]) {
+      const { code, err } = await cli(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(err).toHaveLength(1);
+      expect(err[0]).toMatch(/^zhenyan: /u);
+    }
+    expect(() => readFileSync(out)).toThrow();
+  });
+});

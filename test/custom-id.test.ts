@@ -134,7 +134,7 @@ describe('typed command options', () => {
     type QuoteArgs = ArgumentsOf<typeof quote.data>;
     expectTypeOf<QuoteArgs>().toEqualTypeOf<{ query: string; speaker: string | null; source: string | null }>();
     type DailyArgs = ArgumentsOf<typeof daily.data>;
-    expectTypeOf<Extract<DailyArgs, { subcommand: 'set' }>['options']>().toEqualTypeOf<{ channel: ChannelOption; time: string; timezone: string | null; role: string | null }>();
+    expectTypeOf<Extract<DailyArgs, { subcommand: 'set' }>['options']>().toEqualTypeOf<{ channel: ChannelOption; time: string; timezone: string | null; role: string | null; style: string | null }>();
     expectTypeOf<DailyArgs['subcommand']>().toEqualTypeOf<'set' | 'off' | 'status' | 'preview'>();
     // Compile-time only: each line must be a type error, or `tsc --noEmit` fails on the unused directive.
     const typeErrors = (args: QuoteArgs) => {

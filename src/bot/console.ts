@@ -64,6 +64,7 @@ export function renderPayload(payload: ReplyPayload): string {
   if (payload.ephemeral) lines.push('(only you can see this)');
   if (payload.content) lines.push(payload.content);
   for (const embed of payload.embeds ?? []) lines.push(renderEmbed(embed));
+  for (const file of payload.files ?? []) lines.push(`[image ${file.name}, ${Math.round(file.data.length / 1024)} KB: ${file.description}]`);
   const buttons = (payload.components ?? []).flatMap((row) => row.components).map((c) => ('label' in c && c.label ? `[${c.label}]` : ''));
   if (buttons.some(Boolean)) lines.push(buttons.filter(Boolean).join(' '));
   return lines.join('\n');
@@ -86,6 +87,10 @@ function consoleOptions(command: ConsoleCommand): CommandOptions {
     integer: (name) => {
       const value = command.values.get(name);
       return value !== undefined && /^-?\d+$/u.test(value) ? Number(value) : null;
+    },
+    boolean: (name) => {
+      const value = command.values.get(name)?.toLowerCase();
+      return value === 'true' ? true : value === 'false' ? false : null;
     },
     channel: () => null,
     role: () => null,

@@ -91,6 +91,8 @@ export const BUTTON_KINDS = {
   quotePage: { tag: 'quote:page', fields: { ownerId: fields.snowflake, digest: fields.digest, index: fields.pageIndex } },
   /** `/quote` context: the passage whose surrounding paragraphs to show. */
   quoteContext: { tag: 'quote:ctx', fields: { passageId: fields.passageId } },
+  /** `/quote` card: post the quote card of this passage in the channel. */
+  quoteCard: { tag: 'quote:card', fields: { passageId: fields.passageId } },
 } as const satisfies Record<string, KindSpec>;
 
 const SEPARATOR = ':';

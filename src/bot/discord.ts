@@ -24,6 +24,8 @@ import type { ButtonMessage, ChannelOption, CommandOptions, Invocation, ReplyPay
 
 /** Options of {@link createDiscordClient}. */
 export interface DiscordClientOptions {
+  /** This process's share of Discord's global limit, requests/s (`rest.globalRequestsPerSecond`). Default 50. */
+  globalRequestsPerSecond?: number;
   /** REST base URL (`rest.api`): a proxy, or the local fake Discord in tests. Default: Discord. */
   apiUrl?: string;
   /** REST retries for 5xx/network errors. Default 3 (discord.js's default). */
@@ -66,6 +68,9 @@ export function createDiscordClient(options: DiscordClientOptions = {}): Client 
     rest: {
       ...(options.apiUrl ? { api: options.apiUrl } : {}),
       retries: options.retries ?? 3,
+      // The process id in the User-Agent tells a proxy (or the fake Discord in tests) which process sent a request.
+      userAgentAppendix: `Node.js ${process.version} pid/${process.pid}`,
+      ...(options.globalRequestsPerSecond ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
       ...(options.restTimeoutMs ? { timeout: options.restTimeoutMs } : {}),
     },
     ...(options.shards ? { shards: options.shards, shardCount: options.shardCount } : {}),
@@ -103,6 +108,10 @@ function commandOptions(interaction: ChatInputCommandInteraction | AutocompleteI
       const value = options.get(name)?.value;
       return typeof value === 'number' ? value : null;
     },
+    boolean: (name) => {
+      const value = options.get(name)?.value;
+      return typeof value === 'boolean' ? value : null;
+    },
     channel: (name): ChannelOption | null => {
       const option = options.get(name);
       if (!option?.channel) return null;
@@ -137,13 +146,24 @@ export function attachRouter(client: Client, router: InteractionRouter, services
 }
 
 /**
- * Sends answers for one command interaction as {@link planReply} decides: in particular a private answer
+ * Sends answers for one command or button interaction as {@link planReply} decides: in particular a private answer
  * (an error, a refusal) after a public defer becomes an ephemeral follow-up and the public placeholder is
  * deleted, since editing a public placeholder cannot make it ephemeral.
  */
-function commandResponder(interaction: ChatInputCommandInteraction): { reply: (payload: ReplyPayload) => Promise<void>; defer: (options?: { ephemeral?: boolean }) => Promise<void> } {
+function responder(interaction: ChatInputCommandInteraction | ButtonInteraction): {
+  reply: (payload: ReplyPayload) => Promise<void>;
+  defer: (options?: { ephemeral?: boolean }) => Promise<void>;
+  /** Buttons only: replaces the message the button is on (the first answer). */
+  update: (payload: ReplyPayload) => Promise<void>;
+} {
   let state: AckState = 'new';
   return {
+    update: async (payload) => {
+      if (!interaction.isButton()) throw new Error('zhenyan: update() is for buttons');
+      if (state === 'new') await interaction.update(toDiscordPayload(payload));
+      else await interaction.editReply(toDiscordPayload(payload));
+      state = 'replied';
+    },
     reply: async (payload) => {
       const { action, next } = planReply(state, payload.ephemeral === true);
       switch (action) {
@@ -187,7 +207,7 @@ async function dispatch(interaction: Interaction, router: InteractionRouter, ser
       commandName: interaction.commandName,
       options: commandOptions(interaction),
       services,
-      ...commandResponder(interaction),
+      ...responder(interaction),
       botPermissionsIn: (channelId) => botPermissionsIn(interaction, channelId),
     });
   } else if (interaction.isAutocomplete()) {
@@ -210,13 +230,7 @@ async function dispatch(interaction: Interaction, router: InteractionRouter, ser
       customId: interaction.customId,
       message: buttonMessage(interaction),
       services,
-      update: async (payload) => {
-        await interaction.update(toDiscordPayload(payload));
-      },
-      reply: async (payload) => {
-        if (interaction.replied || interaction.deferred) await interaction.followUp(toReply(payload));
-        else await interaction.reply(toReply(payload));
-      },
+      ...responder(interaction),
     });
   }
 }

@@ -27,6 +27,17 @@ export const messages = {
   previous: { en: 'Previous', 'zh-CN': '上一条', 'zh-TW': '上一則' } satisfies Text,
   next: { en: 'Next', 'zh-CN': '下一条', 'zh-TW': '下一則' } satisfies Text,
   context: { en: 'Context', 'zh-CN': '上下文', 'zh-TW': '上下文' } satisfies Text,
+  card: { en: 'Card', 'zh-CN': '卡片', 'zh-TW': '卡片' } satisfies Text,
+  cardBusy: {
+    en: 'Many cards are being drawn right now. Try again in a few seconds.',
+    'zh-CN': '正在生成的卡片太多了，请几秒后再试。',
+    'zh-TW': '正在產生的卡片太多了，請幾秒後再試。',
+  } satisfies Text,
+  cardsOff: {
+    en: 'Quote cards are not available here.',
+    'zh-CN': '这里无法使用语录卡片。',
+    'zh-TW': '這裡無法使用語錄卡片。',
+  } satisfies Text,
   source: { en: 'Source', 'zh-CN': '出处', 'zh-TW': '出處' } satisfies Text,
   before: { en: 'Before', 'zh-CN': '前文', 'zh-TW': '前文' } satisfies Text,
   after: { en: 'After', 'zh-CN': '后文', 'zh-TW': '後文' } satisfies Text,
@@ -207,6 +218,13 @@ export const messages = {
   } satisfies Text,
   statusTitle: { en: 'Daily tips in this server', 'zh-CN': '本服务器的每日箴言', 'zh-TW': '本伺服器的每日箴言' } satisfies Text,
   statusNext: { en: 'Next post', 'zh-CN': '下一次', 'zh-TW': '下一次' } satisfies Text,
+  badStyle: {
+    en: 'The style is `text` or `card`.',
+    'zh-CN': '样式只能是 `text`（文字）或 `card`（卡片）。',
+    'zh-TW': '樣式只能是 `text`（文字）或 `card`（卡片）。',
+  } satisfies Text,
+  styleText: { en: 'text', 'zh-CN': '文字', 'zh-TW': '文字' } satisfies Text,
+  styleCard: { en: 'card', 'zh-CN': '卡片', 'zh-TW': '卡片' } satisfies Text,
   statusLast: { en: 'Last post', 'zh-CN': '上一次', 'zh-TW': '上一次' } satisfies Text,
   statusNever: { en: 'none yet', 'zh-CN': '还没有', 'zh-TW': '還沒有' } satisfies Text,
   statusPaused: {

@@ -16,6 +16,7 @@ export const LIMITS = {
   choiceValue: 100,
   choices: 25,
   customId: 100,
+  attachmentDescription: 1024,
 } as const;
 
 /**

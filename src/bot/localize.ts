@@ -59,6 +59,10 @@ const ENTRIES: Record<string, Entry> = {
     name: { 'zh-CN': '今日箴言', 'zh-TW': '今日箴言' },
     description: { en: 'Today’s tip for this channel (the one the daily post shows)', 'zh-CN': '本频道今天的箴言（与每日推送相同）', 'zh-TW': '本頻道今天的箴言（與每日推送相同）' },
   },
+  'tip.card': {
+    name: { 'zh-CN': '卡片', 'zh-TW': '卡片' },
+    description: { en: 'Post it as a picture card (with the text too)', 'zh-CN': '以图片卡片发布（同时附文字）', 'zh-TW': '以圖片卡片發佈（同時附文字）' },
+  },
   daily: {
     name: { 'zh-CN': '每日箴言', 'zh-TW': '每日箴言' },
     description: { en: 'Post one tip a day in a channel', 'zh-CN': '每天在频道里发一条箴言', 'zh-TW': '每天在頻道裡發一則箴言' },
@@ -86,6 +90,10 @@ const ENTRIES: Record<string, Entry> = {
   'daily.set.role': {
     name: { 'zh-CN': '提及身份组', 'zh-TW': '提及身分組' },
     description: { en: 'A role to mention in each post (optional)', 'zh-CN': '每次发帖时提及的身份组（可选）', 'zh-TW': '每次發文時提及的身分組（可選）' },
+  },
+  'daily.set.style': {
+    name: { 'zh-CN': '样式', 'zh-TW': '樣式' },
+    description: { en: 'Text (default) or a picture card with the text', 'zh-CN': '文字（默认）或图片卡片加文字', 'zh-TW': '文字（預設）或圖片卡片加文字' },
   },
   'daily.off': {
     name: { 'zh-CN': '关闭', 'zh-TW': '關閉' },

@@ -4,7 +4,7 @@
  * `args.qeury` does not compile. At run time {@link readArguments} reads the same definition through the
  * transport's by-name accessor ({@link CommandOptions}), so Discord and the console share it.
  *
- * Supported option types: string, integer, number, channel, role, and subcommands (one level). Any other
+ * Supported option types: string, integer, number, boolean, channel, role, and subcommands (one level). Any other
  * type reads as `never` (a type error where it is used) until it is added here and to the accessor.
  */
 import { ApplicationCommandOptionType as OptionType } from 'discord-api-types/v10';
@@ -51,6 +51,7 @@ export interface CommandOptions {
   subcommand(): string | null;
   string(name: string): string | null;
   integer(name: string): number | null;
+  boolean(name: string): boolean | null;
   channel(name: string): ChannelOption | null;
   /** A role option's id. */
   role(name: string): string | null;
@@ -61,6 +62,8 @@ type ValueOf<O> = O extends { type: OptionType.String }
   ? string
   : O extends { type: OptionType.Integer | OptionType.Number }
     ? number
+    : O extends { type: OptionType.Boolean }
+      ? boolean
     : O extends { type: OptionType.Channel }
       ? ChannelOption
       : O extends { type: OptionType.Role }
@@ -95,6 +98,8 @@ function readOption(option: OptionShape, accessor: CommandOptions): unknown {
     case OptionType.Integer:
     case OptionType.Number:
       return accessor.integer(option.name);
+    case OptionType.Boolean:
+      return accessor.boolean(option.name);
     case OptionType.Channel:
       return accessor.channel(option.name);
     case OptionType.Role:

@@ -22,6 +22,17 @@ export interface ReplyPayload {
    * for a role a server admin set explicitly.
    */
   mentionRoleIds?: string[];
+  /** Files to upload with the message (multipart), e.g. a quote card. Default none. */
+  files?: ReplyFile[];
+}
+
+/** A file attached to a reply. */
+export interface ReplyFile {
+  /** File name shown in Discord, e.g. `zhenyan-a-plan-infra-startups-11-dark.png`. */
+  name: string;
+  data: Buffer;
+  /** Alt text (Discord's attachment `description`), at most 1,024 characters. */
+  description: string;
 }
 
 /**
@@ -34,5 +45,9 @@ export function toDiscordPayload(payload: ReplyPayload): MessageCreateOptions & 
     embeds: payload.embeds ?? [],
     components: payload.components ?? [],
     allowedMentions: { parse: [], users: [], roles: payload.mentionRoleIds ?? [], repliedUser: false },
+    // Uploaded as multipart: `files[n]` with `attachments[n].description` as its alt text.
+    ...(payload.files?.length
+      ? { files: payload.files.map((file) => ({ attachment: file.data, name: file.name, description: truncate(file.description, LIMITS.attachmentDescription) })) }
+      : {}),
   };
 }

@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Library } from '../core/library.ts';
 import type { Logger } from '../logger.ts';
+import { CardService } from '../card/service.ts';
 import type { DailyService } from './daily-service.ts';
 import { RateLimiter, type RateLimiterOptions } from './rate-limit.ts';
 import { InteractionRouter } from './router.ts';
@@ -21,18 +22,32 @@ export interface BuildServicesOptions {
   now?: () => Date;
   /** Commands to route (the composition root passes `commands/index.ts`'s list). */
   commands: readonly Command[];
+  /**
+   * Quote cards: a renderer to share (the bot shares one with the daily post), or false for none.
+   * Default: a new {@link CardService} with its defaults (no worker starts and no font loads until
+   * the first card).
+   */
+  cards?: CardService | false;
 }
 
 /** Builds the shared services and the router over them. */
-export function buildServices(options: BuildServicesOptions): { services: Services; router: InteractionRouter; close: () => void } {
+export function buildServices(options: BuildServicesOptions): { services: Services; router: InteractionRouter; close: () => Promise<void> } {
   const services: Services = {
     library: options.library,
     logger: options.logger,
     config: options.config,
     now: options.now ?? (() => new Date()),
     ...(options.daily ? { daily: options.daily } : {}),
+    ...(options.cards === false ? {} : { cards: options.cards ?? new CardService() }),
   };
   const limiter = options.consoleMode ? null : new RateLimiter(options.rateLimit);
   const router = new InteractionRouter(options.commands, services, limiter);
-  return { services, router, close: () => options.daily?.close() };
+  return {
+    services,
+    router,
+    close: async () => {
+      await options.daily?.close();
+      await services.cards?.close();
+    },
+  };
 }

@@ -3,10 +3,14 @@ import type { Client } from 'discord.js';
 import type { Config } from '../config.ts';
 import type { Library } from '../core/library.ts';
 import type { Logger } from '../logger.ts';
+import type { Db } from '../core/store/database.ts';
+import { openStore } from '../core/store/open.ts';
+import type { DailyStore } from '../core/store/subscriptions.ts';
 import { createDailyService, type DailyService, type DailyServiceOptions } from './daily-service.ts';
 import { attachRouter, createDiscordClient, type DiscordClientOptions } from './discord.ts';
 import { buildServices } from './services.ts';
 import type { Command, Services } from './types.ts';
+import { CardService, type CardServiceOptions } from '../card/service.ts';
 
 /** Inputs of {@link startBot}. */
 export interface StartBotOptions {
@@ -25,8 +29,12 @@ export interface StartBotOptions {
   commands: readonly Command[];
   /** Daily scheduler tuning (tests). Default: the scheduler's defaults. */
   daily?: DailyServiceOptions['scheduler'];
-  /** An open database instead of `config.databasePath` (tests). */
-  database?: DailyServiceOptions['database'];
+  /** Quote card renderer options, or false for none. Default: the renderer's defaults. */
+  cards?: CardServiceOptions | false;
+  /** An open SQLite database instead of the configured store (tests inject storage faults). */
+  database?: Db;
+  /** An open store instead of the configured one (tests). */
+  store?: DailyStore;
 }
 
 /** A running bot. */
@@ -34,7 +42,7 @@ export interface RunningBot {
   client: Client;
   services: Services;
   daily: DailyService;
-  /** Stops the scheduler, disconnects, closes the database. Idempotent. */
+  /** Graceful: stops claiming, waits (≤ 10 s) for posts in flight, releases leases, closes the store, stops the card renderer, disconnects. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -42,9 +50,15 @@ export interface RunningBot {
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { library, logger, config } = options;
   if (!config.discordToken) throw new Error('zhenyan: startBot needs DISCORD_TOKEN');
-  const client = createDiscordClient({ ...options.client, apiUrl: config.discordApiUrl });
-  const daily = createDailyService({ client, library, logger, config, now: options.now, scheduler: options.daily, database: options.database });
-  const { services, router } = buildServices({ library, logger, config, daily, now: options.now, rateLimit: options.rateLimit, commands: options.commands });
+  // The store first: a bad DATABASE_URL or an unreachable server fails start-up before connecting.
+  const store = options.store ?? (await openStore(config, { now: options.now, database: options.database }));
+  logger.info({ store: store.kind }, 'daily store ready');
+  const client = createDiscordClient({ ...options.client, apiUrl: config.discordApiUrl, globalRequestsPerSecond: config.discordGlobalRps });
+  const scheduler = { ...(config.dailyLeaseMs ? { leaseMs: config.dailyLeaseMs } : {}), ...options.daily };
+  // One card renderer for commands and the daily post (no worker starts until the first card).
+  const cards = options.cards === false ? undefined : new CardService(options.cards ?? {});
+  const daily = createDailyService({ client, library, logger, config, now: options.now, scheduler, store, cards });
+  const { services, router } = buildServices({ library, logger, config, daily, now: options.now, rateLimit: options.rateLimit, commands: options.commands, cards: cards ?? false });
   attachRouter(client, router, services);
 
   const ready = new Promise<void>((resolve) => {
@@ -54,8 +68,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       resolve();
     });
   });
-  client.on('guildDelete', (guild) => daily.guildLeft(guild.id));
-  client.on('guildCreate', (guild) => daily.guildJoined(guild.id));
+  client.on('guildDelete', (guild) => void daily.guildLeft(guild.id));
+  client.on('guildCreate', (guild) => void daily.guildJoined(guild.id));
   client.on('shardResume', (shardId, replayed) => logger.info({ shardId, replayed }, 'gateway resumed'));
   client.on('shardDisconnect', (event, shardId) => logger.warn({ shardId, code: event.code }, 'gateway disconnected'));
   client.on('error', (error) => logger.error({ err: error }, 'discord client error'));
@@ -64,7 +78,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    daily.close();
+    // Stop claiming, let posts in flight finish and be recorded, release leases, close the store; then
+    // disconnect (the posts need the REST client until they are done).
+    await daily.close();
+    await services.cards?.close();
     await client.destroy();
     logger.info('stopped');
   };

@@ -6,6 +6,7 @@
 import type { APIApplicationCommandOptionChoice, APIEmbed } from 'discord-api-types/v10';
 import type { Library } from '../core/library.ts';
 import type { DailyService } from './daily-service.ts';
+import type { CardService } from '../card/service.ts';
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config.ts';
 import type { ButtonData, ButtonKind } from './custom-id.ts';
@@ -14,7 +15,7 @@ import type { ArgumentsOf, CommandData, CommandOptions } from './options.ts';
 import type { ReplyPayload } from './payload.ts';
 
 export type { ChannelOption, CommandOptions } from './options.ts';
-export type { ReplyPayload } from './payload.ts';
+export type { ReplyFile, ReplyPayload } from './payload.ts';
 
 /** Who did what, where. */
 export interface Invocation {
@@ -38,6 +39,8 @@ export interface Services {
   now: () => Date;
   /** Daily tips, when storage is available (absent in some tests). */
   daily?: DailyService;
+  /** Quote cards (worker-thread renderer and cache); absent when cards are off (some tests). */
+  cards?: CardService;
 }
 
 /** A slash command being run. */
@@ -83,8 +86,10 @@ export interface ButtonContext extends Invocation {
   services: Services;
   /** Replaces the message the button is on. */
   update(payload: ReplyPayload): Promise<void>;
-  /** Answers with a new message (usually ephemeral). */
+  /** Answers with a new message (usually ephemeral); after {@link ButtonContext.defer}, fills the placeholder. */
   reply(payload: ReplyPayload): Promise<void>;
+  /** Acknowledges now with a "thinking…" placeholder (public unless `ephemeral`), answered later by `reply`. */
+  defer(options?: { ephemeral?: boolean }): Promise<void>;
 }
 
 /**

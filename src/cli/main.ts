@@ -10,6 +10,7 @@ import { loadLibrary, type Library } from '../core/library.ts';
 import type { SearchResponse } from '../core/search/engine.ts';
 import { applyHighlights, highlightsWithin } from '../core/search/highlight.ts';
 import { questionLine, quoteParts, toQuoteRecord } from '../core/search/record.ts';
+import { runCardCommand } from './card.ts';
 import { runTipCommand } from './tip.ts';
 import { checkCommand, importCommand } from './data-commands.ts';
 import { UsageError, type CliIo, type ParsedArgs } from './io.ts';
@@ -26,7 +27,8 @@ const USAGE = `usage: npm run --silent cli -- <command>
   tip [--date YYYY-MM-DD] [--timezone ZONE] [--channel ID] [--json]
   import <raw-file> [--id ID] [--speaker NAME]... [--title T] [--date YYYY-MM-DD] [--out PATH|-] [--force]
                                    a draft data file for a person to review (default data/interviews/<id>.md)
-  check [--data-dir DIR]           validate every data file: file:line: message, exit 1 if any problem`;
+  check [--data-dir DIR]           validate every data file: file:line: message, exit 1 if any problem
+  card <passage-id> --out FILE.png [--theme dark|light]   the quote card of a passage`;
 
 function parse(args: string[], options: ParseArgsConfig['options']): ParsedArgs {
   try {
@@ -54,6 +56,8 @@ export async function runCli(argv: string[], io: CliIo, getLibrary: () => Librar
         return importCommand(rest, io, parse);
       case 'check':
         return checkCommand(rest, io, parse);
+      case 'card':
+        return await runCardCommand(rest, io, getLibrary, parse);
       case undefined:
       case 'help':
       case '--help':
@@ -61,7 +65,7 @@ export async function runCli(argv: string[], io: CliIo, getLibrary: () => Librar
         io.stdout(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (try: search, sources, passages, tip, import, check)`);
+        throw new UsageError(`unknown command "${command}" (try: search, sources, passages, tip, import, check, card)`);
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -80,7 +80,7 @@ describe('/quote', () => {
     expect(embed.fields[0]).toEqual({ name: '出处', value: 'A计划:基础架构软件创业之道分享实录' });
     expect(embed.footer.text).toMatch(/^思否/u);
     const buttons = callback.data.components[0].components;
-    expect(buttons.map((b: { label: string }) => b.label)).toEqual(['上一条', '下一条', '上下文']);
+    expect(buttons.map((b: { label: string }) => b.label)).toEqual(['上一条', '下一条', '上下文', '卡片']);
     expect(buttons[0].disabled).toBe(true);
     expect(buttons[1].disabled).toBe(false);
   });

@@ -40,27 +40,27 @@ describe('/daily set time zones', () => {
     const harness = await startHarness({ fake: fakeOptions, config: { databasePath: ':memory:' }, bot: { now: () => new Date('2026-01-15T00:00:00Z') } });
     harnesses.push(harness);
     const { fake, bot } = harness;
-    const stored = (): string | undefined => bot.services.daily!.subscription(TIPS)?.timeZone;
+    const stored = async (): Promise<string | undefined> => (await bot.services.daily!.subscription(TIPS))?.timeZone;
 
     const est = await fake.sendInteraction(setCommand('EST'));
     expect(est.data.flags).toBe(EPHEMERAL);
     expect(est.data.content).toContain('(America/New_York)');
-    expect(stored()).toBe('America/New_York');
+    expect(await stored()).toBe('America/New_York');
 
     const cst = await fake.sendInteraction(setCommand('CST'));
     expect(cst.data.flags).toBe(EPHEMERAL);
     expect(cst.data.content).toContain('"CST" can mean more than one time zone');
     expect(cst.data.content).toContain('`Asia/Shanghai` or `America/Chicago`');
-    expect(stored()).toBe('America/New_York'); // unchanged
+    expect(await stored()).toBe('America/New_York'); // unchanged
 
     const fixed = await fake.sendInteraction(setCommand('Etc/GMT-8'));
     expect(fixed.data.content).toContain('fixed UTC offset');
     expect(fixed.data.content).toContain('for example `Asia/Shanghai`');
-    expect(stored()).toBe('America/New_York'); // unchanged
+    expect(await stored()).toBe('America/New_York'); // unchanged
 
     const beijing = await fake.sendInteraction(setCommand('UTC+8'));
     expect(beijing.data.content).toContain('(Asia/Shanghai)');
-    expect(stored()).toBe('Asia/Shanghai');
+    expect(await stored()).toBe('Asia/Shanghai');
 
     const choices = await fake.sendInteraction(autocomplete('daily', 'timezone', { timezone: 'est' }, { guildId: GUILD, subcommand: 'set' }));
     expect(choices.data.choices[0]).toEqual({ name: 'America/New_York (EST)', value: 'America/New_York' });

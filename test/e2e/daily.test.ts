@@ -169,9 +169,12 @@ describe('restarts', () => {
     const sent = await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${TIPS}/messages` && r.status === 200, 10_000);
     await first.bot.stop();
 
-    // The state a crash right after Discord created the message leaves behind: the row still pending.
+    // The state a crash right after Discord created the message leaves behind: the row still pending,
+    // the subscription not advanced and leased by the dead process (lease expired by now).
     const db = new Database(databasePath);
     db.prepare("UPDATE posts SET status = 'pending', message_id = NULL").run();
+    const due = Date.parse('2026-11-23T01:00:00Z'); // 09:00 in Asia/Shanghai
+    db.prepare("UPDATE subscriptions SET next_local_date = '2026-11-23', next_due_at = ?, lease_owner = 'dead-process', lease_until = ?").run(due, due);
     db.close();
 
     // A new process on the same database, talking to the same Discord (which remembers the nonce).
@@ -203,13 +206,13 @@ describe('/daily off, preview, and losing a server', () => {
     expect(preview.data.embeds[0].description).toBe(tip.data.embeds[0].description);
 
     fake.dispatch('GUILD_DELETE', { id: GUILD });
-    await expect.poll(() => bot.services.daily!.status(GUILD)[0]?.subscription.pauseReason).toBe('guild-left');
+    await expect.poll(async () => (await bot.services.daily!.status(GUILD))[0]?.subscription.pauseReason).toBe('guild-left');
 
-    bot.services.daily!.guildJoined(GUILD);
-    expect(bot.services.daily!.status(GUILD)[0]!.subscription.pauseReason).toBeNull();
+    await bot.services.daily!.guildJoined(GUILD);
+    expect((await bot.services.daily!.status(GUILD))[0]!.subscription.pauseReason).toBeNull();
     const off = await fake.sendInteraction(slashCommand('daily', undefined, { guildId: GUILD, channelId: TIPS, subcommand: 'off', memberPermissions: ADMIN }));
     expect(off.data.content).toBe('Daily tips turned off (1).');
-    expect(bot.services.daily!.status(GUILD)).toEqual([]);
+    expect(await bot.services.daily!.status(GUILD)).toEqual([]);
   });
 });
 
@@ -223,7 +226,7 @@ describe('storage faults', () => {
     expect(reply.data.flags).toBe(EPHEMERAL);
     expect(reply.data.content).toMatch(/read-only.*Nothing was changed/u);
     database.pragma('query_only = OFF');
-    expect(harness.bot.services.daily!.status(GUILD)).toEqual([]);
+    expect(await harness.bot.services.daily!.status(GUILD)).toEqual([]);
     const search = await harness.fake.sendInteraction(slashCommand('quote', { query: 'TiDB' }, { guildId: GUILD }));
     expect(search.data.embeds?.[0]?.description, JSON.stringify(search.data)).toContain('**TiDB**');
   });

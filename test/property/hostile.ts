@@ -55,6 +55,7 @@ function options(values: Record<string, string | undefined>): CommandOptions {
     subcommand: () => null,
     string: (name) => values[name] ?? null,
     integer: () => null,
+    boolean: () => null,
     channel: () => null,
     role: () => null,
   };
@@ -110,6 +111,7 @@ export function propertyRouter(services = propertyServices()) {
         services,
         update: async (payload) => void run.updates.push(payload),
         reply: async (payload) => void run.replies.push(payload),
+        defer: async () => undefined,
       };
       run.outcome = await router.button(context);
       return run;

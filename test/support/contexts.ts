@@ -20,11 +20,12 @@ export function testServices(overrides: Partial<Services> = {}): Services {
   return { library: testLibrary(), logger: pino({ level: 'silent' }), config, now: () => new Date(), ...overrides };
 }
 
-function options(values: Record<string, string | number>, subcommand: string | null = null): CommandOptions {
+function options(values: Record<string, string | number | boolean>, subcommand: string | null = null): CommandOptions {
   return {
     subcommand: () => subcommand,
     string: (name) => (values[name] === undefined ? null : String(values[name])),
     integer: (name) => (typeof values[name] === 'number' ? (values[name] as number) : null),
+    boolean: (name) => (typeof values[name] === 'boolean' ? (values[name] as boolean) : null),
     channel: () => null,
     role: () => null,
   };
@@ -41,7 +42,7 @@ export interface Recorded {
 const base = { user: { id: '100000000000000001', name: 'tester' }, locale: 'en' as const, guildId: '300000000000000001', channelId: '300000000000000002', memberPermissions: null, appPermissions: null };
 
 /** A slash-command context that records what the command answers. */
-export function commandContext(commandName: string, values: Record<string, string | number> = {}, extra: Partial<CommandContext> = {}): { context: CommandContext; recorded: Recorded } {
+export function commandContext(commandName: string, values: Record<string, string | number | boolean> = {}, extra: Partial<CommandContext> = {}): { context: CommandContext; recorded: Recorded } {
   const recorded: Recorded = { replies: [], updates: [], choices: [], deferred: false };
   const context: CommandContext = {
     ...base,
@@ -90,6 +91,7 @@ export function buttonContext(customId: string, services: Services, extra: Parti
     services,
     update: async (payload) => void recorded.updates.push(payload),
     reply: async (payload) => void recorded.replies.push(payload),
+    defer: async () => void (recorded.deferred = true),
     ...extra,
   };
   return { context, recorded };

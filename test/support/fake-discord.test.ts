@@ -233,6 +233,34 @@ describe('FakeDiscord with the real discord.js Client', () => {
     await expect(channel.send({ content: 'x'.repeat(2001) })).rejects.toMatchObject({ code: 50035 });
   });
 
+  it('lists a channel\'s messages newest first, each with the nonce it was sent with', async () => {
+    const { fake, client } = await startHarness();
+    const channel = (await client.channels.fetch(CHANNEL_ID)) as TextChannel;
+    await channel.send({ content: 'one', nonce: 'n-one', enforceNonce: true });
+    await channel.send({ content: 'two', nonce: 'n-two', enforceNonce: true });
+    const listed = (await client.rest.get(`/channels/${CHANNEL_ID}/messages`, { query: new URLSearchParams({ limit: '1' }) })) as Array<{ content: string; nonce: string }>;
+    expect(listed.map((m) => [m.content, m.nonce])).toEqual([['two', 'n-two']]);
+    const all = (await client.rest.get(`/channels/${CHANNEL_ID}/messages`)) as Array<{ nonce: string }>;
+    expect(all.map((m) => m.nonce)).toEqual(['n-two', 'n-one']);
+    expect(fake.requests.some((r) => r.method === 'GET' && r.path === `/channels/${CHANNEL_ID}/messages`)).toBe(true);
+  });
+
+  it('enforces a global requests-per-second limit when asked: 429 global, discord.js waits and succeeds', async () => {
+    const { fake, client } = await startHarness({ ...guildOptions, globalRequestsPerSecond: 5 });
+    const channel = (await client.channels.fetch(CHANNEL_ID)) as TextChannel;
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 12 }, (_, i) => channel.send({ content: `m${i}` })));
+    const elapsed = performance.now() - t0;
+    expect(fake.globalRateLimited).toBeGreaterThan(0);
+    expect(elapsed).toBeGreaterThan(1000); // 13 requests at 5/s need more than a second
+    const posted = fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${CHANNEL_ID}/messages` && r.status === 200);
+    expect(posted).toHaveLength(12);
+    // never more than 5 accepted per second on average
+    const times = fake.requests.filter((r) => r.status !== 429 && r.path.startsWith('/channels/')).map((r) => r.receivedAtEpochMs);
+    for (const t of times) expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(10);
+    expect(times.length / ((Math.max(...times) - Math.min(...times)) / 1000 + 1)).toBeLessThanOrEqual(5);
+  });
+
   it('survives per-route and global 429s and slow answers', async () => {
     const { fake, client } = await startHarness();
     const channel = (await client.channels.fetch(CHANNEL_ID)) as TextChannel;

@@ -1,41 +1,37 @@
 /**
- * The daily-tip scheduler: decides when each subscribed channel gets its daily tip and drives the
- * posting through an injected `post` function (the Discord adapter), recording everything in the posts
- * log of the {@link SubscriptionStore}. Free of discord.js.
+ * The daily-tip scheduler: posts each subscribed channel's tip once per local date, with any number of
+ * processes sharing one {@link DailyStore}, any of which may die at any moment. Free of discord.js: the
+ * Discord adapter is the injected `post` (and `findPosted`). The rules themselves (what is due, what to
+ * re-send or verify, what to skip or give up, when next) are the pure functions of `plan.ts`; this file
+ * is the timers and the I/O around them.
  *
- * Guarantees and rules:
- * - **At most one post per channel and local date.** The intent is recorded first (`pending` row, under
- *   `UNIQUE (channel_id, local_date)`), then the message is sent with a deterministic nonce
- *   ({@link postNonce}; the adapter must send it with `enforce_nonce: true` so Discord drops a retried
- *   duplicate), then the row is marked `sent`. A `pending` row found later (the process died mid-post, a
- *   transient failure, a timeout) is re-sent with the SAME nonce and tip. Limitation: Discord only
- *   deduplicates a nonce for a few minutes, so a re-send long after a crash that happened just after
- *   Discord accepted the message can still duplicate it; the grace window bounds how late that can be.
- * - **When.** Each subscription is due at its wall-clock time in its zone (DST handled by
- *   `zonedWallTimeToUtc`: a nonexistent time posts at the next valid minute, an ambiguous one at the
- *   first occurrence). A run posts, for every active subscription of an owned guild, the most recent due
- *   occurrence (today's, or yesterday's shortly after midnight) that has no posts-log row yet.
- * - **Grace window** (`graceMs`, default 6 hours): an occurrence missed by more than the grace (the bot
- *   was down) is not posted late; a `skipped` row with the reason is recorded and logged. Within the
- *   grace it is caught up at start-up or at the next run. Pending rows older than the grace are given up
- *   (`failed`, not re-sent) because a late re-send could duplicate.
- * - **Not due before it existed.** An occurrence whose due instant is before the subscription's
- *   `activeFrom` (creation, last change, or resume) is never posted: subscribing at 10:00 for 09:00
- *   starts tomorrow.
- * - **Failures.** Transient ones (`permanent: false`, thrown errors, timeouts) keep the row `pending`
- *   and are retried with exponential backoff (`retryDelayMs`, doubling, at most 1 hour) until the grace
- *   window from the claim runs out. Permanent ones (missing channel or permission) close the date as
- *   `failed`, are recorded on the subscription (`lastError`, `consecutiveFailures` counted once per
- *   local date), and the subscription is paused (`failures`) once `maxConsecutiveFailures` (default 3)
- *   consecutive days failed. A successful post resets the count.
- * - **Never silent.** Every post, failure and skip is logged with its reason; each run logs a summary;
- *   a timer callback never throws (errors are logged and the timer re-armed), and a heartbeat timer
- *   (`heartbeatMs`, default 15 minutes) re-checks even if no subscription is due.
- * - **Shards.** Only guilds for which `ownsGuild(guildId)` is true are posted or reconciled.
+ * The protocol, per occurrence (a channel's post for one local date):
+ * 1. **Claim.** `claimDue` leases due subscriptions to this process (`FOR UPDATE SKIP LOCKED` on
+ *    PostgreSQL, `BEGIN IMMEDIATE` on SQLite). Only what is due is read (indexed `next_due_at`), so a run
+ *    costs what is due, not what exists. A dead process's lease expires (`leaseMs`, default 60 s, well
+ *    inside Discord's nonce window) and any live process claims the occurrence.
+ * 2. **Record the intent.** `startAttempt` inserts the `pending` row (or counts one more attempt of it)
+ *    while the lease is held — under `UNIQUE (channel_id, local_date)` — BEFORE the request.
+ * 3. **Post** with the deterministic {@link postNonce} and `enforce_nonce: true`: Discord returns the
+ *    existing message for a nonce it has seen within its window. A re-send whose previous attempt is
+ *    older than `nonceWindowMs` first looks for the nonce in the channel (`findPosted`), because Discord
+ *    no longer deduplicates it.
+ * 4. **Record the outcome and advance** the subscription to its next occurrence, in one transaction
+ *    (`finish`); only the lease holder advances (a re-claimed or changed subscription is not touched).
+ *
+ * Other rules (kept from the single-process scheduler): an occurrence due before the subscription's
+ * `activeFrom` is never posted; one missed by more than `graceMs` (default 6 h) is recorded `skipped`
+ * and only the latest missed one is considered; transient failures keep the row `pending` and retry
+ * with exponential backoff (same nonce) until the grace runs out; permanent ones close the date as
+ * `failed` and pause the subscription after `maxConsecutiveFailures` failed days. Every outcome is
+ * logged and reported to `onEvent` (metrics). A timer callback never throws; a heartbeat re-checks.
+ *
+ * Shutdown ({@link DailyScheduler.shutdown}): stop claiming, wait (bounded) for the posts in flight,
+ * record their outcomes, release this process's leases.
  */
-import { createHash } from 'node:crypto';
-import type { ClaimResult, PostRecord, Subscription, SubscriptionStore } from '../store/subscriptions.ts';
-import { nextRunAt, previousRunAt } from './time.ts';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Claim, DailyStore, Outcome } from '../store/subscriptions.ts';
+import { afterTransientFailure, decide, isSuperseded, nextWake, occurrenceAfter, occurrenceOn, type Occurrence } from './plan.ts';
 
 /** A pino-compatible logger (a pino `Logger` fits). Objects first, message second. */
 export interface SchedulerLogger {
@@ -71,11 +67,12 @@ export interface PostRequest {
   mentionRoleId: string | null;
   /**
    * 1 for the first send of this date, 2+ for re-sends (after a crash, timeout or transient failure).
-   * Discord only deduplicates a nonce for a few minutes, so for attempt > 1 the adapter may first look
-   * for an existing message (e.g. the bot's recent messages in the channel carrying this date's tip)
-   * and report it as `{ ok: true, messageId }` instead of sending again.
+   * Discord only deduplicates a nonce for a few minutes; the scheduler calls `findPosted` first when an
+   * earlier attempt is older than that.
    */
   attempt: number;
+  /** How the post looks (`text` or `card`). */
+  style: 'text' | 'card';
 }
 
 /**
@@ -95,34 +92,24 @@ export interface TipChoice {
 /** Timer handle as returned by `setTimer`. */
 export type TimerHandle = unknown;
 
-/** The store operations the scheduler uses (a {@link SubscriptionStore} fits). */
-export type SchedulerStore = Pick<
-  SubscriptionStore,
-  | 'listSubscriptions'
-  | 'getSubscription'
-  | 'getPost'
-  | 'claimPost'
-  | 'recordSkip'
-  | 'beginAttempt'
-  | 'markPostSent'
-  | 'markPostFailed'
-  | 'markPostSkipped'
-  | 'pendingPosts'
-  | 'recordFailure'
-  | 'noteError'
-  | 'transaction'
->;
-
 /** Dependencies and options of {@link DailyScheduler}. */
 export interface DailySchedulerOptions {
-  /** Subscriptions and posts log. */
-  store: SchedulerStore;
+  /** Subscriptions and posts log, possibly shared with other processes. */
+  store: DailyStore;
   /** Chooses the tip for a channel and local date (null: nothing to post, logged and retried later). */
   pickTip: (channelId: string, localDate: string) => TipChoice | null;
   /** Posts a tip (the Discord adapter). Should retry transient errors itself; may throw (treated as transient). */
   post: (request: PostRequest) => Promise<PostResult>;
+  /**
+   * Looks for a message carrying `request.nonce` among the channel's recent messages: its id, or null
+   * when there is none. Called before re-sending a post whose previous attempt may have reached Discord
+   * longer ago than `nonceWindowMs`. Without it such a re-send relies on the nonce alone.
+   */
+  findPosted?: (request: PostRequest) => Promise<string | null>;
   /** Structured logger (pino-compatible). */
   logger: SchedulerLogger;
+  /** Called for every outcome (posted, retry, failed, skipped): the hook for metrics. Must not throw. */
+  onEvent?: (event: RunEvent) => void;
   /** Clock. Default: the system clock. */
   clock?: SchedulerClock;
   /** Arms a timer. Default: `setTimeout`. Delays passed are at most `maxTimerDelayMs`. */
@@ -131,46 +118,43 @@ export interface DailySchedulerOptions {
   clearTimer?: (handle: TimerHandle) => void;
   /** Whether this process (shard) posts for a guild. Default: always true. */
   ownsGuild?: (guildId: string) => boolean;
+  /** This process's lease owner id; unique per process. Default: a random UUID. */
+  owner?: string;
   /** How late a missed occurrence may still be posted, in ms (0 … 24 h). Default 6 hours. */
   graceMs?: number;
   /** Consecutive days with a permanent failure after which a subscription is paused. Default 3. */
   maxConsecutiveFailures?: number;
   /** First retry delay after a transient failure, in ms; doubles per attempt, at most 1 hour. Default 5 minutes. */
   retryDelayMs?: number;
-  /** A post still unresolved after this many ms is treated as a transient failure (0: never). Default 5 minutes. */
+  /** A post still unresolved after this many ms is a transient failure (0: never). Keep it under `leaseMs`. Default: 30 s or half the lease, whichever is less. */
   postTimeoutMs?: number;
-  /** Wake-up at least this often, in ms, even if nothing is due (0: never). Default 15 minutes. */
+  /** Wake-up at least this often, in ms, even if nothing is due (0: never). Default 5 minutes. */
   heartbeatMs?: number;
   /** Longest single timer delay; longer waits re-arm in steps. Default 2^31-1 ms (the `setTimeout` limit). */
   maxTimerDelayMs?: number;
   /** Delay before retrying after a run failed (e.g. the database was unavailable), in ms. Default 60 s. */
   errorRetryMs?: number;
-  /** How many posts are sent concurrently. Default 4. */
+  /** How many posts this process sends concurrently. Default 16. */
   concurrency?: number;
   /**
-   * A `pending` row touched (claimed or attempted) less than this many ms ago is assumed to be in flight
-   * in another process and is not re-sent yet (a restart right after a crash waits at most this long).
-   * Keep it well under Discord's nonce window (a few minutes). Default 60 s.
+   * How long a claim is this process's, in ms; renewed when a send starts. A process that dies holds its
+   * claims this long. Keep it well under Discord's nonce window. Default 60 s.
    */
   leaseMs?: number;
+  /** How long Discord is trusted to deduplicate a nonce, in ms. Default 2 minutes (Discord: "a few minutes"). */
+  nonceWindowMs?: number;
 }
 
 /** Why an occurrence was skipped (see {@link RunEvent}). */
-export type SkipReason =
-  | 'paused'
-  | 'not-owned'
-  | 'beyond-grace'
-  | 'no-tip'
-  | 'unsubscribed'
-  | 'claimed-elsewhere';
+export type SkipReason = 'not-owned' | 'beyond-grace' | 'no-tip' | 'claimed-elsewhere' | 'shutting-down';
 
 /** One thing a run did. */
 export interface RunEvent {
   /** The channel id. */
   channelId: string;
-  /** The guild id, when known. */
+  /** The guild id. */
   guildId: string | null;
-  /** The local date concerned, when known. */
+  /** The local date concerned. */
   localDate: string | null;
   /** Outcome. */
   outcome: 'posted' | 'retry' | 'failed' | 'skipped';
@@ -180,46 +164,24 @@ export interface RunEvent {
   reason?: string;
   /** For `posted`: the Discord message id. */
   messageId?: string;
+  /** For `posted`: how long after the due instant it was confirmed, in ms. */
+  lateMs?: number;
   /** For `failed`: whether the subscription got paused by this failure. */
   paused?: boolean;
 }
 
 /** Result of {@link DailyScheduler.runDue}. */
 export interface RunSummary {
-  /** The instant the run was for. */
+  /** The instant the run started. */
   at: Date;
-  /** Posts confirmed (first sends and re-sends of pending rows). */
+  /** Posts confirmed (first sends and re-sends). */
   posted: RunEvent[];
   /** Failures (permanent, give-ups, storage errors) and transient failures scheduled for retry (`outcome: 'retry'`). */
   failed: RunEvent[];
-  /** Occurrences skipped, with the reason. Paused and not-owned subscriptions are included. */
+  /** Occurrences skipped, with the reason. */
   skipped: RunEvent[];
-  /** Subscriptions with nothing to do (not due yet, already handled, or subscribed after the due time). */
+  /** Claims with nothing to do (already handled, or waiting for a retry time). */
   upToDate: number;
-}
-
-/** A subscription's next run, for status displays. */
-export interface ScheduledRun {
-  /** The guild id. */
-  guildId: string;
-  /** The channel id. */
-  channelId: string;
-  /** `HH:MM`. */
-  time: string;
-  /** IANA zone. */
-  timeZone: string;
-  /** `scheduled`, or why it will not run. */
-  state: 'scheduled' | 'paused' | 'not-owned' | 'invalid';
-  /** The next occurrence strictly after now (also given when paused, for display), or null if invalid. */
-  at: Date | null;
-  /** The local date of that occurrence, or null. */
-  localDate: string | null;
-  /** Pause reason when paused. */
-  pauseReason: Subscription['pauseReason'];
-  /** Last error, or null. */
-  lastError: string | null;
-  /** Consecutive failed days. */
-  consecutiveFailures: number;
 }
 
 const MINUTE = 60_000;
@@ -240,33 +202,26 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-interface SendJob {
-  sub: Subscription;
-  localDate: string;
-  tipId: string;
-  nonce: string;
-  claimedAt: Date;
-  /** For a re-send: the row's attempts when read (compare-and-swap); null for a fresh claim. */
-  expectedAttempts: number | null;
-  dueAt: Date | null;
-}
-
 function ms(value: number | undefined, fallback: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
   const v = value ?? fallback;
   if (!Number.isFinite(v) || v < 0 || v > max) throw new Error(`zhenyan: scheduler option ${name} must be between 0 and ${max} (got ${v})`);
   return v;
 }
 
-/** Posts the daily tips on time, once per channel and local date. See the module comment for the rules. */
+/** Posts the daily tips on time, once per channel and local date. See the module comment for the protocol. */
 export class DailyScheduler {
-  private readonly store: SchedulerStore;
+  private readonly store: DailyStore;
   private readonly pickTip: DailySchedulerOptions['pickTip'];
   private readonly post: DailySchedulerOptions['post'];
+  private readonly findPosted: DailySchedulerOptions['findPosted'];
   private readonly logger: SchedulerLogger;
+  private readonly onEvent: (event: RunEvent) => void;
   private readonly clock: SchedulerClock;
   private readonly setTimer: (callback: () => void, delayMs: number) => TimerHandle;
   private readonly clearTimer: (handle: TimerHandle) => void;
   private readonly ownsGuild: (guildId: string) => boolean;
+  /** This process's lease owner id. */
+  readonly owner: string;
   /** The grace window in ms (see {@link DailySchedulerOptions.graceMs}). */
   readonly graceMs: number;
   /** Consecutive failed days before pausing (see {@link DailySchedulerOptions.maxConsecutiveFailures}). */
@@ -278,25 +233,38 @@ export class DailyScheduler {
   private readonly errorRetryMs: number;
   private readonly concurrency: number;
   private readonly leaseMs: number;
+  private readonly nonceWindowMs: number;
 
   private started = false;
   private stopped = false;
   private timer: TimerHandle | null = null;
   private wakeAt: Date | null = null;
-  private readonly inFlight = new Set<string>();
   private readonly active = new Set<Promise<unknown>>();
   private readonly timeouts = new Set<TimerHandle>();
+  private armSeq = 0;
+  private current: Promise<RunSummary> | null = null;
+  private rerun = false;
 
   /** @param options dependencies and options, see {@link DailySchedulerOptions} */
   constructor(options: DailySchedulerOptions) {
     this.store = options.store;
     this.pickTip = options.pickTip;
     this.post = options.post;
+    this.findPosted = options.findPosted;
     this.logger = options.logger;
+    const onEvent = options.onEvent;
+    this.onEvent = (event) => {
+      try {
+        onEvent?.(event);
+      } catch (error) {
+        this.logger.error({ err: error }, 'daily onEvent hook threw');
+      }
+    };
     this.clock = options.clock ?? { now: () => new Date() };
     this.setTimer = options.setTimer ?? ((callback, delayMs) => setTimeout(callback, delayMs));
     this.clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
     this.ownsGuild = options.ownsGuild ?? (() => true);
+    this.owner = options.owner ?? randomUUID();
     this.graceMs = ms(options.graceMs, 6 * HOUR, 'graceMs', 24 * HOUR);
     const maxFailures = options.maxConsecutiveFailures ?? 3;
     if (!Number.isInteger(maxFailures) || maxFailures < 1) {
@@ -304,44 +272,70 @@ export class DailyScheduler {
     }
     this.maxConsecutiveFailures = maxFailures;
     this.retryDelayMs = Math.max(1000, ms(options.retryDelayMs, 5 * MINUTE, 'retryDelayMs'));
-    this.postTimeoutMs = ms(options.postTimeoutMs, 5 * MINUTE, 'postTimeoutMs');
-    this.heartbeatMs = ms(options.heartbeatMs, 15 * MINUTE, 'heartbeatMs');
+    this.leaseMs = Math.max(1, ms(options.leaseMs, MINUTE, 'leaseMs'));
+    this.postTimeoutMs = ms(options.postTimeoutMs, Math.min(30_000, Math.floor(this.leaseMs / 2)), 'postTimeoutMs');
+    this.heartbeatMs = ms(options.heartbeatMs, 5 * MINUTE, 'heartbeatMs');
     this.maxTimerDelayMs = Math.max(1, Math.min(MAX_TIMEOUT, ms(options.maxTimerDelayMs, MAX_TIMEOUT, 'maxTimerDelayMs')));
     this.errorRetryMs = Math.max(1, ms(options.errorRetryMs, MINUTE, 'errorRetryMs'));
-    const concurrency = options.concurrency ?? 4;
+    const concurrency = options.concurrency ?? 16;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`zhenyan: scheduler option concurrency must be an integer >= 1`);
     this.concurrency = concurrency;
-    this.leaseMs = ms(options.leaseMs, MINUTE, 'leaseMs');
+    this.nonceWindowMs = ms(options.nonceWindowMs, 2 * MINUTE, 'nonceWindowMs');
   }
 
   /**
-   * Starts: reconciles pending posts (re-sends them with their nonce), catches up occurrences due within
-   * the grace window, records older missed ones as skipped, and arms the timer. Never rejects: a failed
-   * first run is logged and retried after `errorRetryMs`. Calling it again just runs again.
+   * Starts: runs what is due (takes over expired leases, catches up within the grace window, records
+   * older missed occurrences as skipped) and arms the timer. Never rejects: a failed first run is logged
+   * and retried after `errorRetryMs`.
    */
   async start(): Promise<RunSummary> {
     this.started = true;
     this.stopped = false;
     this.logger.info(
-      { graceMs: this.graceMs, maxConsecutiveFailures: this.maxConsecutiveFailures, heartbeatMs: this.heartbeatMs },
+      { owner: this.owner, graceMs: this.graceMs, leaseMs: this.leaseMs, concurrency: this.concurrency, heartbeatMs: this.heartbeatMs },
       'daily scheduler started',
     );
     return this.safeRun();
   }
 
   /**
-   * Stops arming timers (the pending timer and post timeouts are cleared). Posts already in flight
-   * complete and are recorded.
+   * Stops claiming and arming timers (post timeouts are cleared). Posts already in flight complete and
+   * are recorded; use {@link shutdown} to wait for them and release the leases.
    */
   stop(): void {
+    if (!this.stopped) this.logger.info({ owner: this.owner }, 'daily scheduler stopped');
     this.stopped = true;
     this.started = false;
     if (this.timer !== null) this.clearTimer(this.timer);
     this.timer = null;
     this.wakeAt = null;
+  }
+
+  /**
+   * Graceful shutdown: stops claiming, waits up to `timeoutMs` (default 10 s) for the posts in flight
+   * (their outcomes are recorded), then releases this process's leases so another process can take
+   * over at once. Returns whether everything in flight finished in time (false: the unfinished rows
+   * stay `pending`, and are re-sent with their nonce by whoever claims them next). Never rejects.
+   */
+  async shutdown(timeoutMs = 10_000): Promise<boolean> {
+    this.stop();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finished = await Promise.race([
+      this.idle().then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
     for (const handle of this.timeouts) this.clearTimer(handle);
     this.timeouts.clear();
-    this.logger.info({}, 'daily scheduler stopped');
+    try {
+      const released = await this.store.releaseLeases(this.owner);
+      this.logger.info({ owner: this.owner, finished, released }, 'daily scheduler shut down');
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not release the daily leases; they expire by themselves');
+    }
+    return finished;
   }
 
   /**
@@ -364,51 +358,24 @@ export class DailyScheduler {
   }
 
   /**
-   * The next run of every subscription (of `guildId` if given), soonest first, for status displays.
-   * @throws StorageError when the store cannot be read
-   */
-  nextRuns(guildId?: string): ScheduledRun[] {
-    const now = this.clock.now();
-    const after = new Date(now.getTime() + 1);
-    const runs = this.store.listSubscriptions(guildId).map((sub): ScheduledRun => {
-      let at: Date | null = null;
-      let localDate: string | null = null;
-      try {
-        const next = nextRunAt(after, sub.time, sub.timeZone);
-        at = next.at;
-        localDate = next.localDate;
-      } catch {
-        // invalid stored schedule: reported as state 'invalid'
-      }
-      const state: ScheduledRun['state'] =
-        at === null ? 'invalid' : sub.pausedAt ? 'paused' : !this.ownsGuild(sub.guildId) ? 'not-owned' : 'scheduled';
-      return {
-        guildId: sub.guildId,
-        channelId: sub.channelId,
-        time: sub.time,
-        timeZone: sub.timeZone,
-        state,
-        at,
-        localDate,
-        pauseReason: sub.pauseReason,
-        lastError: sub.lastError,
-        consecutiveFailures: sub.consecutiveFailures,
-      };
-    });
-    return runs.sort((a, b) => (a.at?.getTime() ?? Infinity) - (b.at?.getTime() ?? Infinity) || (a.channelId < b.channelId ? -1 : 1));
-  }
-
-  /**
-   * One run at instant `now` (default: the clock): re-sends pending rows (crash or transient failure,
-   * same nonce), then posts every due, unposted occurrence within the grace window, records the ones
-   * beyond it as skipped, waits for the posts to finish, and logs a summary. Re-arms the timer when
-   * started. Overlapping runs are safe (a (channel, date) is never sent twice concurrently).
+   * One run: claims and handles due occurrences until none is left (`concurrency` at a time), then
+   * re-arms the timer when started. A call during a run joins it (the run looks for due work once more
+   * before it ends). Runs of several processes never overlap on a claim (claims are exclusive).
    *
    * @throws StorageError when the store cannot be read at all (per-post storage errors are reported in
    * the summary instead)
    */
-  async runDue(now: Date = this.clock.now()): Promise<RunSummary> {
-    const run = this.runOnce(now);
+  async runDue(): Promise<RunSummary> {
+    // One run at a time per process: a request during a run makes that run look again before it ends
+    // (so a burst of /daily set calls during a big posting minute does not multiply the posts in flight).
+    if (this.current) {
+      this.rerun = true;
+      return this.current;
+    }
+    const run = this.runOnce().finally(() => {
+      this.current = null;
+    });
+    this.current = run;
     this.track(run);
     return run;
   }
@@ -426,7 +393,7 @@ export class DailyScheduler {
   private async safeRun(): Promise<RunSummary> {
     const now = this.clock.now();
     try {
-      return await this.runDue(now);
+      return await this.runDue();
     } catch (error) {
       this.logger.error({ err: error, retryInMs: this.errorRetryMs }, 'daily run failed; will retry');
       this.armAt(this.clock.now().getTime() + this.errorRetryMs);
@@ -434,41 +401,53 @@ export class DailyScheduler {
     }
   }
 
-  private async runOnce(now: Date): Promise<RunSummary> {
-    const summary: RunSummary = { at: now, posted: [], failed: [], skipped: [], upToDate: 0 };
-    const jobs: SendJob[] = [];
-    const planned = new Set<string>();
-    this.planPending(now, summary, jobs, planned);
-    for (const sub of this.store.listSubscriptions()) {
-      try {
-        this.planSubscription(sub, now, summary, jobs, planned);
-      } catch (error) {
-        const event: RunEvent = {
-          channelId: sub.channelId,
-          guildId: sub.guildId,
-          localDate: null,
-          outcome: 'failed',
-          reason: `could not plan the post: ${errorText(error)}`,
-        };
-        summary.failed.push(event);
-        this.logger.error({ ...event, err: error }, 'daily tip not posted: planning failed');
+  private async runOnce(): Promise<RunSummary> {
+    const summary: RunSummary = { at: this.clock.now(), posted: [], failed: [], skipped: [], upToDate: 0 };
+    let firstError: unknown = null;
+    // A pool of `concurrency` handlers fed by claims for exactly the free slots: an idle run is one
+    // claim transaction, and a busy one never holds more leases than it is sending.
+    const running = new Set<Promise<void>>();
+    let exhausted = false;
+    while (!this.stopped) {
+      const free = this.concurrency - running.size;
+      if (!exhausted && free > 0) {
+        let claims: Claim[] = [];
+        try {
+          claims = await this.store.claimDue({ now: this.clock.now(), owner: this.owner, leaseMs: this.leaseMs, limit: free });
+        } catch (error) {
+          firstError ??= error;
+          exhausted = true;
+        }
+        // Only an empty claim ends the run: a handled claim may have advanced to an occurrence due now.
+        if (claims.length === 0) exhausted = true;
+        for (const claim of claims) {
+          const task: Promise<void> = this.handle(claim, summary).finally(() => running.delete(task));
+          running.add(task);
+        }
+        if (!exhausted && claims.length === free) continue;
       }
+      if (!exhausted && running.size < this.concurrency && running.size > 0) {
+        await Promise.race(running);
+        continue;
+      }
+      if (running.size === 0) {
+        if (!this.rerun) break;
+        this.rerun = false;
+        exhausted = false;
+        continue;
+      }
+      await Promise.race(running);
     }
-    this.arm();
-    await this.runPool(jobs.map((job) => () => this.send(job, summary)));
-    this.arm();
-    const skipCounts: Partial<Record<SkipReason, number>> = {};
-    for (const event of summary.skipped) if (event.skipReason) skipCounts[event.skipReason] = (skipCounts[event.skipReason] ?? 0) + 1;
-    const notable =
-      summary.posted.length > 0 ||
-      summary.failed.length > 0 ||
-      summary.skipped.some((e) => e.skipReason !== 'paused' && e.skipReason !== 'not-owned');
+    await Promise.all(running);
+    if (firstError !== null && summary.posted.length + summary.failed.length + summary.skipped.length + summary.upToDate === 0) throw firstError;
+    if (firstError !== null) this.logger.error({ err: firstError }, 'daily run: a claim failed; the rest is retried at the next wake-up');
+    await this.arm(firstError !== null);
+    const notable = summary.posted.length > 0 || summary.failed.length > 0 || summary.skipped.some((e) => e.skipReason !== 'not-owned');
     const fields = {
-      at: now.toISOString(),
       posted: summary.posted.length,
       failed: summary.failed.filter((e) => e.outcome === 'failed').length,
       retrying: summary.failed.filter((e) => e.outcome === 'retry').length,
-      skipped: skipCounts,
+      skipped: summary.skipped.length,
       upToDate: summary.upToDate,
       nextWakeAt: this.wakeAt?.toISOString() ?? null,
     };
@@ -477,159 +456,194 @@ export class DailyScheduler {
     return summary;
   }
 
-  /** Pending rows: crash mid-post, transient failures awaiting retry, or posts in flight elsewhere. */
-  private planPending(now: Date, summary: RunSummary, jobs: SendJob[], planned: Set<string>): void {
-    for (const row of this.store.pendingPosts()) {
-      const key = `${row.channelId}|${row.localDate}`;
-      if (this.inFlight.has(key)) continue;
+  private report(summary: RunSummary, event: RunEvent): void {
+    if (event.outcome === 'posted') summary.posted.push(event);
+    else if (event.outcome === 'skipped') summary.skipped.push(event);
+    else summary.failed.push(event);
+    this.onEvent(event);
+  }
+
+  /** Handles one claim end to end; never rejects (storage errors leave the claim to expire and be retried). */
+  private async handle(claim: Claim, summary: RunSummary): Promise<void> {
+    const sub = claim.subscription;
+    const localDate = sub.nextLocalDate;
+    const base = { channelId: sub.channelId, guildId: sub.guildId, localDate };
+    const finish = (outcome: Outcome) =>
+      this.store.finish({ channelId: sub.channelId, guildId: sub.guildId, localDate, owner: this.owner, now: this.clock.now(), outcome });
+    try {
+      let occurrence: Occurrence;
+      let next: Occurrence;
       try {
-        this.planPendingRow(row, now, summary, jobs, planned, key);
+        occurrence = occurrenceOn(sub, localDate);
+        next = occurrenceAfter(sub, localDate, this.clock.now());
       } catch (error) {
-        const event: RunEvent = {
-          channelId: row.channelId,
-          guildId: row.guildId,
-          localDate: row.localDate,
-          outcome: 'failed',
-          reason: `could not reconcile the pending post: ${errorText(error)}`,
-        };
-        summary.failed.push(event);
-        this.logger.error({ ...event, err: error }, 'pending daily post not reconciled');
+        // An invalid stored schedule: hold it for a while instead of spinning on it.
+        await finish({ kind: 'release', holdUntil: new Date(this.clock.now().getTime() + this.errorRetryMs) });
+        this.report(summary, { ...base, outcome: 'failed', reason: `invalid stored schedule: ${errorText(error)}` });
+        this.logger.error({ ...base, err: error }, 'daily tip not posted: invalid stored schedule');
+        return;
       }
+      if (!this.ownsGuild(sub.guildId)) {
+        // Another shard posts it: hold it for a lease so this process does not spin on it.
+        await finish({ kind: 'release', holdUntil: new Date(this.clock.now().getTime() + this.leaseMs) });
+        this.report(summary, { ...base, outcome: 'skipped', skipReason: 'not-owned' });
+        this.logger.debug(base, 'daily tip skipped: guild not owned by this shard');
+        return;
+      }
+      if (claim.post === null && isSuperseded(sub, localDate, this.clock.now())) {
+        // Down for longer than a day: only the latest missed occurrence counts (recorded or posted next).
+        await finish({ kind: 'done', next });
+        summary.upToDate += 1;
+        return;
+      }
+      const decision = decide(occurrence, claim.post, this.clock.now(), { graceMs: this.graceMs, nonceWindowMs: this.nonceWindowMs });
+      switch (decision.kind) {
+        case 'done':
+          await finish({ kind: 'done', next });
+          summary.upToDate += 1;
+          return;
+        case 'wait':
+          await finish({ kind: 'release', holdUntil: decision.until });
+          summary.upToDate += 1;
+          return;
+        case 'skip':
+          await finish({ kind: 'skipped', reason: decision.reason, nonce: postNonce(sub.channelId, localDate), next });
+          this.report(summary, { ...base, outcome: 'skipped', skipReason: 'beyond-grace', reason: decision.reason });
+          this.logger.warn({ ...base, reason: decision.reason }, 'daily tip skipped: beyond the grace window');
+          return;
+        case 'give-up': {
+          const reason = `${decision.reason}${claim.post?.error ? `; last error: ${claim.post.error}` : ''}`;
+          await finish({ kind: 'given-up', reason, next });
+          this.report(summary, { ...base, outcome: 'failed', reason });
+          this.logger.error({ ...base, attempts: claim.post?.attempts, reason }, 'daily post given up');
+          return;
+        }
+        case 'send':
+          await this.send(claim, occurrence, next, decision.attempt, decision.verifyFirst, summary, finish);
+          return;
+      }
+    } catch (error) {
+      // Storage failed (or pickTip threw): the lease expires and whoever claims it next continues (same nonce).
+      this.report(summary, { ...base, outcome: 'failed', reason: `could not handle the claim: ${errorText(error)}` });
+      this.logger.error({ ...base, err: error }, 'daily tip: could not handle the claim; it is retried when its lease expires');
     }
   }
 
-  private planPendingRow(row: PostRecord, now: Date, summary: RunSummary, jobs: SendJob[], planned: Set<string>, key: string): void {
-    const sub = this.store.getSubscription(row.channelId);
-    const guildId = sub?.guildId ?? row.guildId;
-    if (guildId !== null && !this.ownsGuild(guildId)) {
-      summary.skipped.push({ channelId: row.channelId, guildId, localDate: row.localDate, outcome: 'skipped', skipReason: 'not-owned' });
+  private async send(
+    claim: Claim,
+    occurrence: Occurrence,
+    next: Occurrence,
+    attempt: number,
+    verifyFirst: boolean,
+    summary: RunSummary,
+    finish: (outcome: Outcome) => Promise<unknown>,
+  ): Promise<void> {
+    const sub = claim.subscription;
+    const localDate = occurrence.localDate;
+    const tipId = claim.post?.tipId ?? this.pickTip(sub.channelId, localDate)?.tipId ?? null;
+    const nonce = claim.post?.nonce ?? postNonce(sub.channelId, localDate);
+    const base = { channelId: sub.channelId, guildId: sub.guildId, localDate, tipId, nonce };
+    if (tipId === null) {
+      const reason = 'no tip available (empty tip list); will try again later';
+      await finish({ kind: 'release', holdUntil: new Date(this.clock.now().getTime() + this.errorRetryMs) });
+      this.report(summary, { ...base, outcome: 'skipped', skipReason: 'no-tip', reason });
+      this.logger.warn(base, 'daily tip skipped: no tip available');
       return;
     }
-    const base = { channelId: row.channelId, guildId, localDate: row.localDate, nonce: row.nonce, tipId: row.tipId };
-    if (!sub || row.tipId === null) {
-      const reason = 'the channel unsubscribed before the pending post was confirmed; not re-sent';
-      this.store.markPostSkipped(row.channelId, row.localDate, reason);
-      summary.skipped.push({ ...base, outcome: 'skipped', skipReason: 'unsubscribed', reason });
-      this.logger.warn({ ...base, reason }, 'pending daily post dropped');
+    if (this.stopped) {
+      // Shutting down: do not start a send; the claim goes back at once.
+      await finish({ kind: 'release' });
+      this.report(summary, { ...base, outcome: 'skipped', skipReason: 'shutting-down' });
       return;
     }
-    if (sub.pausedAt) {
-      const reason = `the subscription was paused (${sub.pauseReason}) before the pending post was confirmed; not re-sent`;
-      this.store.markPostSkipped(row.channelId, row.localDate, reason);
-      summary.skipped.push({ ...base, outcome: 'skipped', skipReason: 'paused', reason });
-      this.logger.warn({ ...base, reason }, 'pending daily post dropped');
+    const row = await this.store.startAttempt({
+      channelId: sub.channelId,
+      guildId: sub.guildId,
+      localDate,
+      tipId,
+      nonce,
+      owner: this.owner,
+      now: this.clock.now(),
+      leaseMs: this.leaseMs,
+      expectedAttempts: claim.post?.attempts ?? 0,
+    });
+    if (row === null) {
+      this.report(summary, { ...base, outcome: 'skipped', skipReason: 'claimed-elsewhere', reason: 'the lease was lost or another process sends it' });
+      this.logger.debug(base, 'daily tip taken by another process');
       return;
     }
-    const age = now.getTime() - row.claimedAt.getTime();
-    if (age > this.graceMs) {
-      const reason =
-        `unconfirmed post claimed ${Math.round(age / MINUTE)} min ago (beyond the ${Math.round(this.graceMs / MINUTE)} min grace window); ` +
-        `not re-sent to avoid a duplicate${row.error ? `; last error: ${row.error}` : ''}`;
-      this.store.transaction(() => {
-        this.store.markPostFailed(row.channelId, row.localDate, reason, { permanent: true });
-        this.store.noteError(row.channelId, reason);
-      });
-      const event: RunEvent = { ...base, outcome: 'failed', reason };
-      summary.failed.push(event);
-      this.logger.error({ ...base, attempts: row.attempts, reason }, 'daily post given up');
-      return;
+    const request: PostRequest = { guildId: sub.guildId, channelId: sub.channelId, tipId, localDate, nonce, mentionRoleId: sub.mentionRoleId, attempt, style: sub.style };
+    if (verifyFirst && this.findPosted) {
+      let found: string | null = null;
+      try {
+        found = await this.findPosted(request);
+      } catch (error) {
+        // Unknown whether it exists: do not send blindly; retry later like a transient failure.
+        const outcome = afterTransientFailure(attempt, row.claimedAt, this.clock.now(), `could not check for an earlier post: ${errorText(error)}`, this.retryOptions());
+        await this.recordTransient(outcome, base, attempt, summary, finish, next, `could not check for an earlier post: ${errorText(error)}`);
+        return;
+      }
+      if (found !== null) {
+        await finish({ kind: 'sent', messageId: found, next });
+        const lateMs = this.clock.now().getTime() - occurrence.at.getTime();
+        this.report(summary, { ...base, outcome: 'posted', messageId: found, lateMs });
+        this.logger.info({ ...base, messageId: found, attempt }, 'daily tip found already posted (earlier attempt); recorded without re-sending');
+        return;
+      }
     }
-    if (row.retryAt && row.retryAt.getTime() > now.getTime()) {
-      summary.upToDate += 1;
-      this.logger.debug({ ...base, retryAt: row.retryAt.toISOString() }, 'pending daily post waits for its retry time');
-      return;
-    }
-    if (now.getTime() - row.updatedAt.getTime() < this.leaseMs) {
-      summary.upToDate += 1;
-      this.logger.debug(
-        { ...base, leaseUntil: new Date(row.updatedAt.getTime() + this.leaseMs).toISOString() },
-        'pending daily post was just attempted (maybe by another process); re-checked when its lease expires',
+    const result = await this.callPost(request, (late) => {
+      if (!late.ok) return;
+      finish({ kind: 'sent', messageId: late.messageId, next }).then(
+        () => this.logger.info({ ...base, messageId: late.messageId }, 'daily tip posted (confirmed after timeout)'),
+        (error: unknown) => this.logger.error({ ...base, err: error }, 'could not record a late-confirmed daily post; it stays pending'),
+      );
+    });
+    if (result.ok) {
+      await finish({ kind: 'sent', messageId: result.messageId, next });
+      const lateMs = this.clock.now().getTime() - occurrence.at.getTime();
+      this.report(summary, { ...base, outcome: 'posted', messageId: result.messageId, lateMs });
+      this.logger.info(
+        { ...base, messageId: result.messageId, attempt, dueAt: occurrence.at.toISOString(), lateMs },
+        attempt > 1 ? 'daily tip posted (re-sent with the same nonce)' : 'daily tip posted',
       );
       return;
     }
-    planned.add(key);
-    this.inFlight.add(key);
-    jobs.push({
-      sub,
-      localDate: row.localDate,
-      tipId: row.tipId,
-      nonce: row.nonce,
-      claimedAt: row.claimedAt,
-      expectedAttempts: row.attempts,
-      dueAt: null,
-    });
-    this.logger.info({ ...base, attempts: row.attempts, lastError: row.error }, 're-sending pending daily post with the same nonce');
+    if (result.permanent) {
+      const outcome = await finish({ kind: 'failed', reason: result.reason, pauseAfter: this.maxConsecutiveFailures, next });
+      const failure = outcome as { consecutiveFailures: number; paused: boolean } | null;
+      const paused = failure?.paused ?? false;
+      this.report(summary, { ...base, outcome: 'failed', reason: result.reason, paused });
+      const fields = { ...base, reason: result.reason, consecutiveFailures: failure?.consecutiveFailures ?? null, maxConsecutiveFailures: this.maxConsecutiveFailures };
+      if (paused) this.logger.error(fields, 'daily tip failed permanently; subscription paused after consecutive failed days');
+      else this.logger.warn(fields, 'daily tip failed permanently for today');
+      return;
+    }
+    const decision = afterTransientFailure(attempt, row.claimedAt, this.clock.now(), result.reason, this.retryOptions());
+    await this.recordTransient(decision, base, attempt, summary, finish, next, result.reason);
   }
 
-  private planSubscription(sub: Subscription, now: Date, summary: RunSummary, jobs: SendJob[], planned: Set<string>): void {
-    const base = { channelId: sub.channelId, guildId: sub.guildId };
-    if (sub.pausedAt) {
-      summary.skipped.push({ ...base, localDate: null, outcome: 'skipped', skipReason: 'paused', reason: `paused: ${sub.pauseReason}` });
-      this.logger.debug({ ...base, pauseReason: sub.pauseReason }, 'daily tip skipped: subscription paused');
-      return;
-    }
-    if (!this.ownsGuild(sub.guildId)) {
-      summary.skipped.push({ ...base, localDate: null, outcome: 'skipped', skipReason: 'not-owned' });
-      this.logger.debug(base, 'daily tip skipped: guild not owned by this shard');
-      return;
-    }
-    const due = previousRunAt(now, sub.time, sub.timeZone);
-    const key = `${sub.channelId}|${due.localDate}`;
-    if (due.at.getTime() < sub.activeFrom.getTime() || planned.has(key) || this.inFlight.has(key)) {
-      summary.upToDate += 1;
-      return;
-    }
-    const row = this.store.getPost(sub.channelId, due.localDate);
-    if (row) {
-      summary.upToDate += 1;
-      return;
-    }
-    const nonce = postNonce(sub.channelId, due.localDate);
-    const lateMs = now.getTime() - due.at.getTime();
-    if (lateMs > this.graceMs) {
-      const reason =
-        `missed: due at ${due.at.toISOString()} (${sub.time} ${sub.timeZone}), now ${Math.round(lateMs / MINUTE)} min late, ` +
-        `beyond the ${Math.round(this.graceMs / MINUTE)} min grace window`;
-      if (this.store.recordSkip(sub.channelId, due.localDate, nonce, reason, { guildId: sub.guildId })) {
-        summary.skipped.push({ ...base, localDate: due.localDate, outcome: 'skipped', skipReason: 'beyond-grace', reason });
-        this.logger.warn({ ...base, localDate: due.localDate, reason }, 'daily tip skipped: beyond the grace window');
-      } else {
-        summary.upToDate += 1;
-      }
-      return;
-    }
-    const tip = this.pickTip(sub.channelId, due.localDate);
-    if (!tip) {
-      const reason = 'no tip available (empty tip list); will try again at the next run';
-      summary.skipped.push({ ...base, localDate: due.localDate, outcome: 'skipped', skipReason: 'no-tip', reason });
-      this.logger.warn({ ...base, localDate: due.localDate }, 'daily tip skipped: no tip available');
-      return;
-    }
-    const claim: ClaimResult = this.store.claimPost(sub.channelId, due.localDate, tip.tipId, nonce, { guildId: sub.guildId });
-    if (claim !== 'claimed') {
-      // Another process claimed it between our read and our write; its row is handled there (or reconciled).
-      summary.skipped.push({ ...base, localDate: due.localDate, outcome: 'skipped', skipReason: 'claimed-elsewhere', reason: claim });
-      this.logger.debug({ ...base, localDate: due.localDate, claim }, 'daily tip already claimed elsewhere');
-      return;
-    }
-    planned.add(key);
-    this.inFlight.add(key);
-    jobs.push({ sub, localDate: due.localDate, tipId: tip.tipId, nonce, claimedAt: now, expectedAttempts: null, dueAt: due.at });
-    if (lateMs > MINUTE) {
-      this.logger.info({ ...base, localDate: due.localDate, lateMin: Math.round(lateMs / MINUTE) }, 'catching up a missed daily tip within the grace window');
-    }
+  private retryOptions() {
+    return { graceMs: this.graceMs, retryDelayMs: this.retryDelayMs, maxRetryDelayMs: MAX_RETRY_DELAY };
   }
 
-  private async runPool(tasks: Array<() => Promise<void>>): Promise<void> {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < tasks.length) {
-        const task = tasks[next];
-        next += 1;
-        if (task) await task();
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, tasks.length) }, () => worker()));
+  private async recordTransient(
+    decision: ReturnType<typeof afterTransientFailure>,
+    base: Omit<RunEvent, 'outcome'> & Record<string, unknown>,
+    attempt: number,
+    summary: RunSummary,
+    finish: (outcome: Outcome) => Promise<unknown>,
+    next: Occurrence,
+    reason: string,
+  ): Promise<void> {
+    if (decision.kind === 'give-up') {
+      await finish({ kind: 'given-up', reason: decision.reason, next });
+      this.report(summary, { ...base, outcome: 'failed', reason: decision.reason });
+      this.logger.error({ ...base, attempt, reason: decision.reason }, 'daily tip given up');
+      return;
+    }
+    await finish({ kind: 'retry', reason, retryAt: decision.at });
+    this.report(summary, { ...base, outcome: 'retry', reason });
+    this.logger.warn({ ...base, attempt, reason, retryAt: decision.at.toISOString() }, 'daily tip failed transiently; will re-send with the same nonce');
   }
 
   /** Calls `post` with a timeout; never rejects. */
@@ -675,114 +689,23 @@ export class DailyScheduler {
     });
   }
 
-  private async send(job: SendJob, summary: RunSummary): Promise<void> {
-    const { sub, localDate, tipId, nonce } = job;
-    const key = `${sub.channelId}|${localDate}`;
-    const base = { channelId: sub.channelId, guildId: sub.guildId, localDate, tipId, nonce };
-    // `key` was added to inFlight when the job was planned; removed when this send settles.
-    try {
-      if (job.expectedAttempts !== null && !this.store.beginAttempt(sub.channelId, localDate, job.expectedAttempts)) {
-        summary.skipped.push({ ...base, outcome: 'skipped', skipReason: 'claimed-elsewhere', reason: 'another process re-sends it' });
-        this.logger.debug(base, 'pending daily post taken by another process');
-        return;
-      }
-      const attempt = job.expectedAttempts === null ? 1 : job.expectedAttempts + 1;
-      const request: PostRequest = {
-        guildId: sub.guildId,
-        channelId: sub.channelId,
-        tipId,
-        localDate,
-        nonce,
-        mentionRoleId: sub.mentionRoleId,
-        attempt,
-      };
-      const result = await this.callPost(request, (late) => {
-        if (!late.ok) return;
-        try {
-          if (this.store.markPostSent(sub.channelId, localDate, late.messageId)) {
-            this.logger.info({ ...base, messageId: late.messageId }, 'daily tip posted (confirmed after timeout)');
-          }
-        } catch (error) {
-          this.logger.error({ ...base, err: error }, 'could not record a late-confirmed daily post; it stays pending');
-        }
-      });
-      if (result.ok) {
-        this.store.markPostSent(sub.channelId, localDate, result.messageId);
-        summary.posted.push({ ...base, outcome: 'posted', messageId: result.messageId });
-        this.logger.info(
-          { ...base, messageId: result.messageId, attempt, dueAt: job.dueAt?.toISOString() },
-          attempt > 1 ? 'daily tip posted (re-sent with the same nonce)' : 'daily tip posted',
-        );
-        return;
-      }
-      if (result.permanent) {
-        const outcome = this.store.transaction(() => {
-          this.store.markPostFailed(sub.channelId, localDate, result.reason, { permanent: true });
-          return this.store.recordFailure(sub.channelId, localDate, result.reason, this.maxConsecutiveFailures);
-        });
-        const paused = outcome?.paused ?? false;
-        summary.failed.push({ ...base, outcome: 'failed', reason: result.reason, paused });
-        const fields = {
-          ...base,
-          reason: result.reason,
-          consecutiveFailures: outcome?.consecutiveFailures ?? null,
-          maxConsecutiveFailures: this.maxConsecutiveFailures,
-        };
-        if (paused) this.logger.error(fields, 'daily tip failed permanently; subscription paused after consecutive failed days');
-        else this.logger.warn(fields, 'daily tip failed permanently for today');
-        return;
-      }
-      const now = this.clock.now().getTime();
-      const retryAt = now + Math.min(MAX_RETRY_DELAY, this.retryDelayMs * 2 ** Math.min(20, attempt - 1));
-      if (retryAt - job.claimedAt.getTime() > this.graceMs) {
-        const reason = `gave up after ${attempt} attempt(s), grace window exhausted; last error: ${result.reason}`;
-        this.store.transaction(() => {
-          this.store.markPostFailed(sub.channelId, localDate, reason, { permanent: true });
-          this.store.noteError(sub.channelId, reason);
-        });
-        summary.failed.push({ ...base, outcome: 'failed', reason });
-        this.logger.error({ ...base, attempt, reason }, 'daily tip given up');
-        return;
-      }
-      this.store.transaction(() => {
-        this.store.markPostFailed(sub.channelId, localDate, result.reason, { permanent: false, retryAt: new Date(retryAt) });
-        this.store.noteError(sub.channelId, result.reason);
-      });
-      summary.failed.push({ ...base, outcome: 'retry', reason: result.reason });
-      this.logger.warn({ ...base, attempt, reason: result.reason, retryAt: new Date(retryAt).toISOString() }, 'daily tip failed transiently; will re-send with the same nonce');
-    } catch (error) {
-      // Storage failed around the send: the row stays pending and is reconciled (same nonce) later.
-      summary.failed.push({ ...base, outcome: 'failed', reason: `storage error: ${errorText(error)}` });
-      this.logger.error({ ...base, err: error }, 'daily tip: could not record the outcome; it will be reconciled');
-    } finally {
-      this.inFlight.delete(key);
-    }
-  }
-
-  /** Arms the timer for the next thing to do; never throws. */
-  private arm(): void {
+  /** Arms the timer for the next thing to do (store's next due instant, lease expiries, heartbeat); never throws. */
+  private async arm(afterError = false): Promise<void> {
     if (!this.started || this.stopped) return;
-    const nowMs = this.clock.now().getTime();
+    const seq = ++this.armSeq;
+    const now = this.clock.now();
     try {
-      let next = this.heartbeatMs > 0 ? nowMs + this.heartbeatMs : Infinity;
-      const after = new Date(nowMs + 1);
-      for (const sub of this.store.listSubscriptions()) {
-        if (sub.pausedAt || !this.ownsGuild(sub.guildId)) continue;
-        try {
-          next = Math.min(next, nextRunAt(after, sub.time, sub.timeZone).at.getTime());
-        } catch (error) {
-          this.logger.error({ channelId: sub.channelId, err: error }, 'invalid stored schedule');
-        }
-      }
-      for (const row of this.store.pendingPosts()) {
-        if (this.inFlight.has(`${row.channelId}|${row.localDate}`)) continue;
-        if (row.guildId !== null && !this.ownsGuild(row.guildId)) continue;
-        next = Math.min(next, Math.max(row.retryAt?.getTime() ?? 0, row.updatedAt.getTime() + this.leaseMs, nowMs + 1000));
-      }
-      this.armAt(next);
+      const wake = await this.store.nextWake(now);
+      if (seq !== this.armSeq) return; // a later arm() superseded this one
+      const candidates = [wake.nextDueAt, wake.leaseExpiry];
+      if (afterError) candidates.push(new Date(now.getTime() + this.errorRetryMs));
+      const at = nextWake(candidates, now, this.heartbeatMs);
+      // Something due and unleased right after a run (claimed by nobody in a race): look again in a
+      // second rather than spinning.
+      this.armAt(at === null ? Infinity : Math.max(at.getTime(), now.getTime() + (at.getTime() <= now.getTime() ? 1000 : 0)));
     } catch (error) {
       this.logger.error({ err: error, retryInMs: this.errorRetryMs }, 'could not compute the next daily run; will retry');
-      this.armAt(nowMs + this.errorRetryMs);
+      this.armAt(now.getTime() + this.errorRetryMs);
     }
   }
 

@@ -11,6 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { firstOccurrence } from '../schedule/plan.ts';
 
 /** An open better-sqlite3 database. */
 export type Db = Database.Database;
@@ -34,6 +35,9 @@ export interface Migration {
  * v1: `subscriptions` (one per channel) and `posts` (the log of daily posts, one row per channel and
  * local date: `UNIQUE (channel_id, local_date)` makes a duplicate post impossible by construction).
  * Timestamps are milliseconds since the Unix epoch (UTC).
+ * v2: the scheduler's columns — `next_due_at` (indexed) and `next_local_date`, the lease
+ * (`lease_owner`, `lease_until`), and the post `style`. PostgreSQL's list (`postgres.ts`) has the same
+ * versions with the same meaning.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -80,6 +84,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX posts_pending ON posts (status) WHERE status = 'pending';
     `,
   },
+  {
+    version: 2,
+    name: 'scheduler scaling: next due instant, leases, post style',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE subscriptions ADD COLUMN style TEXT NOT NULL DEFAULT 'text' CHECK (style IN ('text', 'card'));
+        ALTER TABLE subscriptions ADD COLUMN next_due_at INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE subscriptions ADD COLUMN next_local_date TEXT NOT NULL DEFAULT '1970-01-01';
+        ALTER TABLE subscriptions ADD COLUMN lease_owner TEXT;
+        ALTER TABLE subscriptions ADD COLUMN lease_until INTEGER;
+        CREATE INDEX subscriptions_due ON subscriptions (next_due_at) WHERE paused_at IS NULL;
+      `);
+      // Existing subscriptions wait for their latest occurrence (or the next one): a claim finds any
+      // row already posted for it and moves on.
+      const now = new Date();
+      const update = db.prepare('UPDATE subscriptions SET next_due_at = ?, next_local_date = ? WHERE channel_id = ?');
+      const rows = db.prepare('SELECT channel_id, time_of_day, time_zone, active_from FROM subscriptions').all() as Array<{
+        channel_id: string;
+        time_of_day: string;
+        time_zone: string;
+        active_from: number;
+      }>;
+      for (const row of rows) {
+        const next = firstOccurrence({ time: row.time_of_day, timeZone: row.time_zone, activeFrom: new Date(row.active_from) }, now);
+        update.run(next.at.getTime(), next.localDate, row.channel_id);
+      }
+    },
+  },
 ];
 
 /** Options of {@link openDatabase}. */
@@ -123,6 +155,17 @@ export class StorageError extends Error {
 
 function classify(code: string | null): StorageErrorKind {
   if (!code) return 'other';
+  // PostgreSQL SQLSTATEs (five characters) and connection errors of the pg driver.
+  if (/^[0-9A-Z]{5}$/.test(code)) {
+    if (code === '25006') return 'read-only';
+    if (code === '53100') return 'full';
+    if (code === '40001' || code === '40P01' || code === '55P03' || code === '53300') return 'busy';
+    if (code.startsWith('23')) return 'constraint';
+    if (code.startsWith('08') || code.startsWith('57P') || code.startsWith('28') || code === '3D000') return 'cannot-open';
+    if (code.startsWith('58') || code.startsWith('XX')) return 'io';
+    return 'other';
+  }
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'EAI_AGAIN') return 'cannot-open';
   if (code.startsWith('SQLITE_READONLY')) return 'read-only';
   if (code === 'SQLITE_FULL') return 'full';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
@@ -138,7 +181,7 @@ const USER_REASONS: Record<StorageErrorKind, string> = {
   full: 'the disk is full',
   busy: 'the database is busy, please try again in a moment',
   corrupt: 'the database file is damaged',
-  'cannot-open': 'the database file cannot be opened',
+  'cannot-open': 'the database cannot be opened or reached',
   io: 'a disk error occurred',
   constraint: 'the data was rejected as inconsistent',
   other: 'an unexpected storage error occurred',

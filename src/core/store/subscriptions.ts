@@ -1,24 +1,33 @@
 /**
- * The repository of daily-tip subscriptions and of the posts log (see `database.ts` for the schema).
+ * The store of daily-tip subscriptions and of the posts log: one asynchronous interface
+ * ({@link DailyStore}) over two SQL databases, SQLite (the embedded default, `sqlite.ts`) and PostgreSQL
+ * (shared by every process of a bot, `postgres.ts`). The SQL here is written once, in the subset both
+ * speak; each adapter supplies a {@link SqlDriver} (transactions, placeholders, `FOR UPDATE SKIP LOCKED`).
  *
- * Every write runs in a transaction; any SQLite failure (read-only file, disk full, busy…) is thrown as
- * a {@link StorageError} with a friendly `userMessage`, and then nothing was changed.
+ * Every write runs in one transaction; any database failure (read-only file, disk full, busy, server
+ * gone…) is thrown as a {@link StorageError} with a friendly `userMessage`, and then nothing was changed.
  *
- * The posts log is the single source of truth against duplicate posts: one row per (channel, local
- * date), enforced by `UNIQUE (channel_id, local_date)`. Row lifecycle:
- * - `pending` — the intent to post was recorded ({@link SubscriptionStore.claimPost}) and a send may be
- *   in flight or may have happened: it must be (re-)sent with the SAME nonce until confirmed;
+ * Exactly once, with any number of processes (see `scheduler.ts` for the whole protocol):
+ * - each subscription stores the occurrence it waits for (`next_local_date`) and when to look at it
+ *   (`next_due_at`, UTC ms, indexed): a scheduler reads only what is due, never every subscription;
+ * - {@link DailyStore.claimDue} leases due subscriptions to one process (`lease_owner`, `lease_until`),
+ *   skipping rows another process holds; a dead process's lease simply expires and any process claims it;
+ * - {@link DailyStore.startAttempt} records the intent (a `pending` posts row, or one more attempt of it)
+ *   only while the lease is held, BEFORE the Discord request;
+ * - {@link DailyStore.finish} records the outcome and advances the subscription in one transaction.
+ *
+ * The posts log has one row per (channel, local date), enforced by `UNIQUE (channel_id, local_date)`:
+ * - `pending` — a send may be in flight or may have happened: re-send only with the SAME nonce;
  * - `sent` — confirmed, with the Discord message id (final);
- * - `failed` — given up for that date (permanent error, or transient errors until the grace ran out) (final);
- * - `skipped` — deliberately not posted (missed beyond the grace window, unsubscribed…) (final).
+ * - `failed` — given up for that date (final); `skipped` — deliberately not posted (final).
  */
-import type { Database as DbType } from 'better-sqlite3';
 import { canonicalTimeZone, formatTimeOfDay, parseTimeOfDay } from '../schedule/time.ts';
+import { firstOccurrence, type Occurrence } from '../schedule/plan.ts';
 import { StorageError, toStorageError } from './database.ts';
 
 /** Why a subscription is paused. */
 export type PauseReason =
-  /** The bot left or was removed from the guild (GUILD_DELETE); resumed by {@link SubscriptionStore.resumeGuild}. */
+  /** The bot left or was removed from the guild (GUILD_DELETE); resumed by {@link DailyStore.resumeGuild}. */
   | 'guild-left'
   /** Too many consecutive days with a permanent posting failure. */
   | 'failures'
@@ -60,7 +69,22 @@ export interface Subscription {
   consecutiveFailures: number;
   /** Local date of the last counted failure (a date is counted once), or null. */
   lastFailureDate: string | null;
+  /** How the daily post looks: `text` (the quote embed, default) or `card` (an image card). */
+  style: PostStyle;
+  /**
+   * When the scheduler must look at this subscription next (UTC): the due instant of the occurrence it
+   * waits for, or the retry instant of a transient failure. Indexed: the scheduler only reads what is due.
+   */
+  nextDueAt: Date;
+  /** The local date of the occurrence the subscription waits for, `YYYY-MM-DD`. */
+  nextLocalDate: string;
 }
+
+/** How a daily post looks. */
+export type PostStyle = 'text' | 'card';
+
+/** The post styles, for validation. */
+export const POST_STYLES: readonly PostStyle[] = ['text', 'card'];
 
 /** The settings a user gives with `/daily set`. */
 export interface SubscriptionInput {
@@ -76,6 +100,8 @@ export interface SubscriptionInput {
   mentionRoleId: string | null;
   /** The user id making the change. */
   createdBy: string;
+  /** Post style. Default `text`. */
+  style?: PostStyle;
 }
 
 /** Status of a posts-log row; see the module comment. */
@@ -109,34 +135,168 @@ export interface PostRecord {
   updatedAt: Date;
 }
 
-/**
- * Outcome of {@link SubscriptionStore.claimPost}:
- * - `claimed` — a new `pending` row was inserted: the caller now owns the send;
- * - `already-sent` — the date is already `sent`;
- * - `pending` — a `pending` row already exists (a crash mid-post, or another process is sending):
- *   re-send only with that row's nonce;
- * - `closed` — the date is `failed` or `skipped`: nothing to do.
- */
-export type ClaimResult = 'claimed' | 'already-sent' | 'pending' | 'closed';
-
-/** Options of {@link SubscriptionStore}. */
-export interface SubscriptionStoreOptions {
-  /** The clock used for timestamps. Default: `() => new Date()`. */
-  now?: () => Date;
-}
-
-/** Optional details of {@link SubscriptionStore.claimPost}. */
-export interface ClaimOptions {
-  /** The guild id to record. Default: the channel's subscription's guild id, or null. */
-  guildId?: string | null;
-}
-
-/** Outcome of {@link SubscriptionStore.recordFailure}. */
+/** Outcome of {@link DailyStore.finish}. */
 export interface FailureOutcome {
   /** Consecutive failed days after this failure. */
   consecutiveFailures: number;
   /** Whether this failure paused the subscription (reason `failures`). */
   paused: boolean;
+}
+
+/** A due subscription leased to one process by {@link DailyStore.claimDue}. */
+export interface Claim {
+  /** The subscription (its `nextLocalDate` is the occurrence to handle). */
+  subscription: Subscription;
+  /** The posts-log row of that occurrence, or null when none exists yet. */
+  post: PostRecord | null;
+  /** The lease expiry: the claim is this process's until then. */
+  leaseUntil: Date;
+}
+
+/** Arguments of {@link DailyStore.claimDue}. */
+export interface ClaimRequest {
+  /** The current instant: subscriptions with `nextDueAt <= now` and no live lease are claimed. */
+  now: Date;
+  /** This process's lease owner id (unique per process). */
+  owner: string;
+  /** Lease duration in ms. */
+  leaseMs: number;
+  /** At most this many claims. */
+  limit: number;
+}
+
+/** Arguments of {@link DailyStore.startAttempt}. */
+export interface AttemptRequest {
+  channelId: string;
+  guildId: string;
+  localDate: string;
+  tipId: string;
+  nonce: string;
+  /** The lease owner that claimed the subscription. */
+  owner: string;
+  now: Date;
+  /** The lease is renewed to `now + leaseMs`, so the send gets a full lease. */
+  leaseMs: number;
+  /** The row's attempts as claimed (compare-and-swap); 0 when no row existed. */
+  expectedAttempts: number;
+}
+
+/**
+ * The outcome of a claim, recorded by {@link DailyStore.finish} in one transaction with the advance of
+ * the subscription to `next` (and the release of the lease):
+ * - `sent` — the post row becomes `sent` with the message id; failures are reset;
+ * - `retry` — a transient failure: the row stays `pending` with the error; the subscription is looked at
+ *   again at `retryAt` (same occurrence);
+ * - `failed` — a permanent failure: the row becomes `failed`, the date is counted once in the
+ *   subscription's consecutive failures, which pauses it (`failures`) at `pauseAfter`;
+ * - `given-up` — a pending row closed as `failed` without counting a failed day (grace exhausted);
+ * - `skipped` — the occurrence is deliberately not posted: a `skipped` row with the reason;
+ * - `done` — the occurrence already had a final row: only advance;
+ * - `release` — hand the claim back unchanged (shutdown, or a guild this process does not own);
+ *   `holdUntil` keeps every process from claiming it again before that instant.
+ */
+export type Outcome =
+  | { kind: 'sent'; messageId: string; next: Occurrence }
+  | { kind: 'retry'; reason: string; retryAt: Date }
+  | { kind: 'failed'; reason: string; pauseAfter: number; next: Occurrence }
+  | { kind: 'given-up'; reason: string; next: Occurrence }
+  | { kind: 'skipped'; reason: string; nonce: string; next: Occurrence }
+  | { kind: 'done'; next: Occurrence }
+  | { kind: 'release'; holdUntil?: Date };
+
+/** Arguments of {@link DailyStore.finish}. */
+export interface FinishRequest {
+  channelId: string;
+  guildId: string;
+  localDate: string;
+  owner: string;
+  now: Date;
+  outcome: Outcome;
+}
+
+/**
+ * The daily-tip store. Asynchronous so that PostgreSQL and SQLite share one interface; every method
+ * rejects with a {@link StorageError} on a database failure (nothing changed).
+ */
+export interface DailyStore {
+  /** `sqlite` or `postgres`. */
+  readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Creates or replaces the subscription of `input.channelId`. Replacing resets the pause, the error and
+   * the failure count, sets `activeFrom` to now, recomputes the next due instant, and drops any lease.
+   * @throws Error `zhenyan: invalid time of day …` / `zhenyan: unknown time zone …` for bad input
+   */
+  upsertSubscription(input: SubscriptionInput): Promise<{ subscription: Subscription; created: boolean }>;
+  /**
+   * Removes one channel's subscription (or all of a guild's); their pending posts become `skipped`.
+   * Returns how many subscriptions were removed.
+   */
+  removeSubscription(guildId: string, channelId?: string): Promise<number>;
+  /** The subscription of a channel, or null. */
+  getSubscription(channelId: string): Promise<Subscription | null>;
+  /** The subscriptions of one guild (or all: tests and tools only), ordered by guild then channel. */
+  listSubscriptions(guildId?: string): Promise<Subscription[]>;
+  /** How many subscriptions exist (paused ones included). */
+  countSubscriptions(): Promise<number>;
+  /** Pauses every active subscription of a guild; their pending posts become `skipped`. Returns how many. */
+  pauseGuild(guildId: string, reason: PauseReason): Promise<number>;
+  /** Resumes the guild's `guild-left` pauses from their next occurrence. Returns how many. */
+  resumeGuild(guildId: string): Promise<number>;
+  /** Pauses one subscription. False when there is none or it is already paused. */
+  pauseSubscription(channelId: string, reason: PauseReason): Promise<boolean>;
+  /** Resumes one subscription (any reason), clearing the failure count. False when not paused. */
+  resumeSubscription(channelId: string): Promise<boolean>;
+  /** Leases up to `limit` due subscriptions to `owner` (oldest due first), skipping leased ones. */
+  claimDue(request: ClaimRequest): Promise<Claim[]>;
+  /**
+   * Records a send attempt BEFORE the Discord request, only while `owner` holds the lease: inserts the
+   * `pending` row (first attempt) or increments `attempts` if it still equals `expectedAttempts`.
+   * Returns the row, or null when the lease was lost or another process got there first (do not send).
+   */
+  startAttempt(request: AttemptRequest): Promise<PostRecord | null>;
+  /** Records an outcome and advances/releases the subscription, in one transaction. See {@link Outcome}. */
+  finish(request: FinishRequest): Promise<FailureOutcome | null>;
+  /** Releases every lease of `owner` (clean shutdown). Returns how many. */
+  releaseLeases(owner: string): Promise<number>;
+  /**
+   * When something may need this process next: the earliest future `nextDueAt`, and for due
+   * subscriptions the earliest lease expiry (`now` when one is due and unleased). Nulls when none.
+   */
+  nextWake(now: Date): Promise<{ nextDueAt: Date | null; leaseExpiry: Date | null }>;
+  /** The posts-log row of a channel and local date, or null. */
+  getPost(channelId: string, localDate: string): Promise<PostRecord | null>;
+  /** The channel's latest posts-log row (any status, or the given one), or null. */
+  lastPost(channelId: string, options?: { status?: PostStatus }): Promise<PostRecord | null>;
+  /** Posts-log rows with a status (oldest claim first), at most `limit` (default 1000). */
+  postsWithStatus(status: PostStatus, limit?: number): Promise<PostRecord[]>;
+  /** Every posts-log row (tests and tools; ordered by channel then date). */
+  allPosts(): Promise<PostRecord[]>;
+  /** Closes the connection(s). Idempotent. */
+  close(): Promise<void>;
+}
+
+// ------------------------------------------------------------------------------------------ SQL layer
+
+/** Runs SQL inside a transaction or a read. Placeholders are `$1`, `$2`… in both adapters. */
+export interface SqlExecutor {
+  /** Rows of a query. */
+  all<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a statement; resolves to the number of rows changed. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+/** What an adapter provides to {@link SqlDailyStore}. */
+export interface SqlDriver {
+  readonly kind: 'sqlite' | 'postgres';
+  /** `FOR UPDATE SKIP LOCKED` where supported (PostgreSQL); '' where the transaction already serialises writers (SQLite). */
+  readonly lockClause: string;
+  /** Runs `fn` in a write transaction (SQLite: `BEGIN IMMEDIATE`); commits, or rolls back and rethrows. */
+  write<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs read-only queries. */
+  read<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Converts a driver error into a StorageError. */
+  toStorageError(error: unknown, action: string, write: boolean): StorageError;
+  close(): Promise<void>;
 }
 
 interface SubscriptionRow {
@@ -155,6 +315,11 @@ interface SubscriptionRow {
   last_error_at: number | null;
   consecutive_failures: number;
   last_failure_date: string | null;
+  style: PostStyle;
+  next_due_at: number;
+  next_local_date: string;
+  lease_owner: string | null;
+  lease_until: number | null;
 }
 
 interface PostRow {
@@ -172,8 +337,9 @@ interface PostRow {
   updated_at: number;
 }
 
-const date = (ms: number): Date => new Date(ms);
-const dateOrNull = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+const num = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
+const date = (ms: number | string): Date => new Date(num(ms));
+const dateOrNull = (ms: number | string | null): Date | null => (ms === null ? null : new Date(num(ms)));
 
 function toSubscription(row: SubscriptionRow): Subscription {
   return {
@@ -190,8 +356,11 @@ function toSubscription(row: SubscriptionRow): Subscription {
     pauseReason: row.pause_reason,
     lastError: row.last_error,
     lastErrorAt: dateOrNull(row.last_error_at),
-    consecutiveFailures: row.consecutive_failures,
+    consecutiveFailures: num(row.consecutive_failures),
     lastFailureDate: row.last_failure_date,
+    style: row.style,
+    nextDueAt: date(row.next_due_at),
+    nextLocalDate: row.next_local_date,
   };
 }
 
@@ -205,7 +374,7 @@ function toPost(row: PostRow): PostRecord {
     status: row.status,
     messageId: row.message_id,
     error: row.error,
-    attempts: row.attempts,
+    attempts: num(row.attempts),
     retryAt: dateOrNull(row.retry_at),
     claimedAt: date(row.claimed_at),
     updatedAt: date(row.updated_at),
@@ -216,444 +385,384 @@ function toPost(row: PostRow): PostRecord {
 const MAX_ERROR_CHARS = 500;
 const clip = (text: string): string => (text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS - 1)}…` : text);
 
-/** Subscriptions and posts log over an open database (see `openDatabase`). */
-export class SubscriptionStore {
-  private readonly db: DbType;
+/** Validates and normalises `/daily set` input; throws `zhenyan: …` errors for bad input. */
+function validateInput(input: SubscriptionInput): { time: string; timeZone: string; style: PostStyle } {
+  const parsed = parseTimeOfDay(input.time);
+  if (!parsed) throw new Error(`zhenyan: invalid time of day ${JSON.stringify(input.time)} (expected HH:MM, 00:00–23:59)`);
+  const timeZone = canonicalTimeZone(input.timeZone);
+  if (!timeZone) throw new Error(`zhenyan: unknown time zone ${JSON.stringify(input.timeZone)}`);
+  for (const [field, value] of [
+    ['guildId', input.guildId],
+    ['channelId', input.channelId],
+    ['createdBy', input.createdBy],
+  ] as const) {
+    if (typeof value !== 'string' || value === '') throw new Error(`zhenyan: subscription ${field} must be a non-empty string`);
+  }
+  const style = input.style ?? 'text';
+  if (!POST_STYLES.includes(style)) throw new Error(`zhenyan: unknown post style ${JSON.stringify(style)} (expected text or card)`);
+  return { time: formatTimeOfDay(parsed), timeZone, style };
+}
+
+/** Options of {@link SqlDailyStore}. */
+export interface DailyStoreOptions {
+  /** The clock for timestamps of user actions (subscribe, pause…). Default: the system clock. */
+  now?: () => Date;
+}
+
+/** {@link DailyStore} over a {@link SqlDriver}: the SQL shared by SQLite and PostgreSQL. */
+export class SqlDailyStore implements DailyStore {
+  readonly kind: 'sqlite' | 'postgres';
   private readonly now: () => Date;
+  private closed = false;
 
   /**
-   * @param db an open, migrated database (`openDatabase`)
-   * @param options see {@link SubscriptionStoreOptions}
+   * @param driver the adapter's driver (see `openSqliteStore`, `openPostgresStore`)
+   * @param options see {@link DailyStoreOptions}
    */
-  constructor(db: DbType, options: SubscriptionStoreOptions = {}) {
-    this.db = db;
+  constructor(
+    private readonly driver: SqlDriver,
+    options: DailyStoreOptions = {},
+  ) {
+    this.kind = driver.kind;
     this.now = options.now ?? (() => new Date());
   }
 
-  private nowMs(): number {
-    return this.now().getTime();
-  }
-
-  /** Runs `fn` in a transaction, wrapping SQLite errors into StorageError (rolled back: nothing changed). */
-  private write<T>(action: string, fn: () => T): T {
+  private async write<T>(action: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     try {
-      return this.db.transaction(fn).immediate();
+      return await this.driver.write(fn);
     } catch (error) {
-      throw toStorageError(error, action, true);
+      throw this.driver.toStorageError(error, action, true);
     }
   }
 
-  private read<T>(action: string, fn: () => T): T {
+  private async read<T>(action: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     try {
-      return fn();
+      return await this.driver.read(fn);
     } catch (error) {
-      throw toStorageError(error, action, false);
+      throw this.driver.toStorageError(error, action, false);
     }
   }
 
-  /**
-   * Runs several store calls atomically: all their writes commit together or none do (nested calls use
-   * savepoints). Errors are rethrown as StorageError (other errors from `fn` pass through after rollback).
-   */
-  transaction<T>(fn: () => T): T {
-    try {
-      return this.db.transaction(fn).immediate();
-    } catch (error) {
-      if (error instanceof StorageError) throw error;
-      if (typeof (error as { code?: unknown } | null)?.code === 'string') throw toStorageError(error, 'save the changes');
-      throw error;
-    }
+  private static async subscriptionOf(tx: SqlExecutor, channelId: string): Promise<SubscriptionRow | undefined> {
+    return (await tx.all<SubscriptionRow>('SELECT * FROM subscriptions WHERE channel_id = $1', [channelId]))[0];
   }
 
-  // ---------------------------------------------------------------- subscriptions
+  /** Pending posts of the given channels become skipped (the subscription went away or paused). */
+  private static async skipPending(tx: SqlExecutor, where: string, params: unknown[], reason: string, now: number): Promise<void> {
+    const n = params.length;
+    await tx.run(
+      `UPDATE posts SET status = 'skipped', error = $${n + 1}, retry_at = NULL, updated_at = $${n + 2}
+       WHERE status = 'pending' AND channel_id IN (SELECT channel_id FROM subscriptions WHERE ${where})`,
+      [...params, reason, now],
+    );
+  }
 
-  /**
-   * Creates or replaces the subscription of `input.channelId` (one per channel). Replacing resets the
-   * pause, the error and the failure count, and sets `activeFrom` to now (so an occurrence that was
-   * already due today is not posted late; a later time today still posts today, unless today's post
-   * already exists).
-   *
-   * @throws Error `zhenyan: invalid time of day …` / `zhenyan: unknown time zone …` for bad input
-   * @throws StorageError when the database cannot be written (nothing changed)
-   */
-  upsertSubscription(input: SubscriptionInput): { subscription: Subscription; created: boolean } {
-    const parsed = parseTimeOfDay(input.time);
-    if (!parsed) throw new Error(`zhenyan: invalid time of day ${JSON.stringify(input.time)} (expected HH:MM, 00:00–23:59)`);
-    const timeZone = canonicalTimeZone(input.timeZone);
-    if (!timeZone) throw new Error(`zhenyan: unknown time zone ${JSON.stringify(input.timeZone)}`);
-    for (const [field, value] of [
-      ['guildId', input.guildId],
-      ['channelId', input.channelId],
-      ['createdBy', input.createdBy],
-    ] as const) {
-      if (typeof value !== 'string' || value === '') throw new Error(`zhenyan: subscription ${field} must be a non-empty string`);
-    }
-    const time = formatTimeOfDay(parsed);
-    return this.write('save the daily tip settings', () => {
-      const now = this.nowMs();
-      const existing = this.db.prepare('SELECT 1 FROM subscriptions WHERE channel_id = ?').get(input.channelId);
-      this.db
-        .prepare(
-          `INSERT INTO subscriptions (channel_id, guild_id, time_of_day, time_zone, mention_role_id, created_by,
-             created_at, updated_at, active_from, paused_at, pause_reason, last_error, last_error_at,
-             consecutive_failures, last_failure_date)
-           VALUES (@channel, @guild, @time, @zone, @role, @by, @now, @now, @now, NULL, NULL, NULL, NULL, 0, NULL)
-           ON CONFLICT (channel_id) DO UPDATE SET
-             guild_id = excluded.guild_id, time_of_day = excluded.time_of_day, time_zone = excluded.time_zone,
-             mention_role_id = excluded.mention_role_id, created_by = excluded.created_by,
-             updated_at = excluded.updated_at, active_from = excluded.active_from,
-             paused_at = NULL, pause_reason = NULL, last_error = NULL, last_error_at = NULL,
-             consecutive_failures = 0, last_failure_date = NULL`,
-        )
-        .run({
-          channel: input.channelId,
-          guild: input.guildId,
-          time,
-          zone: timeZone,
-          role: input.mentionRoleId ?? null,
-          by: input.createdBy,
-          now,
-        });
-      const row = this.db.prepare('SELECT * FROM subscriptions WHERE channel_id = ?').get(input.channelId) as SubscriptionRow;
+  async upsertSubscription(input: SubscriptionInput): Promise<{ subscription: Subscription; created: boolean }> {
+    const { time, timeZone, style } = validateInput(input);
+    return this.write('save the daily tip settings', async (tx) => {
+      const now = this.now();
+      const next = firstOccurrence({ time, timeZone, activeFrom: now }, now);
+      const existing = await SqlDailyStore.subscriptionOf(tx, input.channelId);
+      await tx.run(
+        `INSERT INTO subscriptions (channel_id, guild_id, time_of_day, time_zone, mention_role_id, created_by,
+           created_at, updated_at, active_from, paused_at, pause_reason, last_error, last_error_at,
+           consecutive_failures, last_failure_date, style, next_due_at, next_local_date, lease_owner, lease_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7, NULL, NULL, NULL, NULL, 0, NULL, $8, $9, $10, NULL, NULL)
+         ON CONFLICT (channel_id) DO UPDATE SET
+           guild_id = excluded.guild_id, time_of_day = excluded.time_of_day, time_zone = excluded.time_zone,
+           mention_role_id = excluded.mention_role_id, created_by = excluded.created_by,
+           updated_at = excluded.updated_at, active_from = excluded.active_from,
+           paused_at = NULL, pause_reason = NULL, last_error = NULL, last_error_at = NULL,
+           consecutive_failures = 0, last_failure_date = NULL, style = excluded.style,
+           next_due_at = excluded.next_due_at, next_local_date = excluded.next_local_date,
+           lease_owner = NULL, lease_until = NULL`,
+        [input.channelId, input.guildId, time, timeZone, input.mentionRoleId ?? null, input.createdBy, now.getTime(), style, next.at.getTime(), next.localDate],
+      );
+      const row = (await SqlDailyStore.subscriptionOf(tx, input.channelId))!;
       return { subscription: toSubscription(row), created: !existing };
     });
   }
 
-  /**
-   * Removes the subscription of `channelId` in `guildId`, or every subscription of the guild when
-   * `channelId` is omitted. The posts log is kept. Returns how many were removed.
-   */
-  removeSubscription(guildId: string, channelId?: string): number {
-    return this.write('remove the daily tip', () =>
-      channelId === undefined
-        ? this.db.prepare('DELETE FROM subscriptions WHERE guild_id = ?').run(guildId).changes
-        : this.db.prepare('DELETE FROM subscriptions WHERE guild_id = ? AND channel_id = ?').run(guildId, channelId).changes,
-    );
+  async removeSubscription(guildId: string, channelId?: string): Promise<number> {
+    return this.write('remove the daily tip', async (tx) => {
+      const now = this.now().getTime();
+      const [where, params] = channelId === undefined ? ['guild_id = $1', [guildId]] : ['guild_id = $1 AND channel_id = $2', [guildId, channelId]];
+      await SqlDailyStore.skipPending(tx, where, params, 'the channel unsubscribed before the post was confirmed', now);
+      return tx.run(`DELETE FROM subscriptions WHERE ${where}`, params);
+    });
   }
 
-  /** The subscription of a channel, or null. */
-  getSubscription(channelId: string): Subscription | null {
-    return this.read('read the daily tip settings', () => {
-      const row = this.db.prepare('SELECT * FROM subscriptions WHERE channel_id = ?').get(channelId) as SubscriptionRow | undefined;
+  async getSubscription(channelId: string): Promise<Subscription | null> {
+    return this.read('read the daily tip settings', async (tx) => {
+      const row = await SqlDailyStore.subscriptionOf(tx, channelId);
       return row ? toSubscription(row) : null;
     });
   }
 
-  /** All subscriptions (paused ones included), or those of one guild; ordered by guild then channel. */
-  listSubscriptions(guildId?: string): Subscription[] {
-    return this.read('read the daily tip settings', () => {
-      const rows = (
+  async listSubscriptions(guildId?: string): Promise<Subscription[]> {
+    return this.read('read the daily tip settings', async (tx) => {
+      const rows =
         guildId === undefined
-          ? this.db.prepare('SELECT * FROM subscriptions ORDER BY guild_id, channel_id').all()
-          : this.db.prepare('SELECT * FROM subscriptions WHERE guild_id = ? ORDER BY channel_id').all(guildId)
-      ) as SubscriptionRow[];
+          ? await tx.all<SubscriptionRow>('SELECT * FROM subscriptions ORDER BY guild_id, channel_id')
+          : await tx.all<SubscriptionRow>('SELECT * FROM subscriptions WHERE guild_id = $1 ORDER BY channel_id', [guildId]);
       return rows.map(toSubscription);
     });
   }
 
-  /**
-   * Pauses every active subscription of a guild (e.g. `guild-left` on GUILD_DELETE when the bot was
-   * removed — not when the guild is merely unavailable). Already paused ones keep their reason. Returns
-   * how many were paused.
-   */
-  pauseGuild(guildId: string, reason: PauseReason): number {
-    return this.write('pause the daily tips', () => {
-      const now = this.nowMs();
-      return this.db
-        .prepare(
-          `UPDATE subscriptions SET paused_at = ?, pause_reason = ?, updated_at = ?
-           WHERE guild_id = ? AND paused_at IS NULL`,
-        )
-        .run(now, reason, now, guildId).changes;
-    });
+  async countSubscriptions(): Promise<number> {
+    return this.read('read the daily tip settings', async (tx) => num((await tx.all<{ n: number }>('SELECT COUNT(*) AS n FROM subscriptions'))[0]!.n));
   }
 
-  /**
-   * Resumes the guild's subscriptions that were paused for `guild-left` (on GUILD_CREATE); ones paused
-   * for failures or by hand stay paused. `activeFrom` becomes now: they post from their next occurrence.
-   * Returns how many were resumed.
-   */
-  resumeGuild(guildId: string): number {
-    return this.write('resume the daily tips', () => {
-      const now = this.nowMs();
-      return this.db
-        .prepare(
-          `UPDATE subscriptions SET paused_at = NULL, pause_reason = NULL, active_from = ?, updated_at = ?
-           WHERE guild_id = ? AND pause_reason = 'guild-left'`,
-        )
-        .run(now, now, guildId).changes;
-    });
-  }
-
-  /** Pauses one subscription. Returns false when there is none or it is already paused. */
-  pauseSubscription(channelId: string, reason: PauseReason): boolean {
-    return this.write('pause the daily tip', () => {
-      const now = this.nowMs();
-      return (
-        this.db
-          .prepare('UPDATE subscriptions SET paused_at = ?, pause_reason = ?, updated_at = ? WHERE channel_id = ? AND paused_at IS NULL')
-          .run(now, reason, now, channelId).changes > 0
+  async pauseGuild(guildId: string, reason: PauseReason): Promise<number> {
+    return this.write('pause the daily tips', async (tx) => {
+      const now = this.now().getTime();
+      await SqlDailyStore.skipPending(tx, 'guild_id = $1 AND paused_at IS NULL', [guildId], `paused (${reason}) before the post was confirmed`, now);
+      return tx.run(
+        `UPDATE subscriptions SET paused_at = $1, pause_reason = $2, updated_at = $1, lease_owner = NULL, lease_until = NULL
+         WHERE guild_id = $3 AND paused_at IS NULL`,
+        [now, reason, guildId],
       );
     });
   }
 
-  /**
-   * Resumes one subscription whatever the pause reason, clearing the failure count; `activeFrom` becomes
-   * now. Returns false when there is none or it was not paused.
-   */
-  resumeSubscription(channelId: string): boolean {
-    return this.write('resume the daily tip', () => {
-      const now = this.nowMs();
+  /** Resumes the rows selected by `where` from their next occurrence; `extra` is added to the SET. */
+  private async resume(tx: SqlExecutor, where: string, params: unknown[], extra: string): Promise<number> {
+    const now = this.now();
+    const rows = await tx.all<SubscriptionRow>(`SELECT * FROM subscriptions WHERE ${where}`, params);
+    for (const row of rows) {
+      const next = firstOccurrence({ time: row.time_of_day, timeZone: row.time_zone, activeFrom: now }, now);
+      await tx.run(
+        `UPDATE subscriptions SET paused_at = NULL, pause_reason = NULL, active_from = $1, updated_at = $1,
+           next_due_at = $2, next_local_date = $3, lease_owner = NULL, lease_until = NULL${extra}
+         WHERE channel_id = $4`,
+        [now.getTime(), next.at.getTime(), next.localDate, row.channel_id],
+      );
+    }
+    return rows.length;
+  }
+
+  async resumeGuild(guildId: string): Promise<number> {
+    return this.write('resume the daily tips', (tx) => this.resume(tx, "guild_id = $1 AND pause_reason = 'guild-left'", [guildId], ''));
+  }
+
+  async pauseSubscription(channelId: string, reason: PauseReason): Promise<boolean> {
+    return this.write('pause the daily tip', async (tx) => {
+      const now = this.now().getTime();
+      await SqlDailyStore.skipPending(tx, 'channel_id = $1 AND paused_at IS NULL', [channelId], `paused (${reason}) before the post was confirmed`, now);
       return (
-        this.db
-          .prepare(
-            `UPDATE subscriptions SET paused_at = NULL, pause_reason = NULL, active_from = ?, updated_at = ?,
-               consecutive_failures = 0, last_failure_date = NULL
-             WHERE channel_id = ? AND paused_at IS NOT NULL`,
-          )
-          .run(now, now, channelId).changes > 0
+        (await tx.run(
+          `UPDATE subscriptions SET paused_at = $1, pause_reason = $2, updated_at = $1, lease_owner = NULL, lease_until = NULL
+           WHERE channel_id = $3 AND paused_at IS NULL`,
+          [now, reason, channelId],
+        )) > 0
       );
     });
   }
 
-  /**
-   * Records a permanent posting failure for the channel's `localDate`: sets `lastError`, and counts the
-   * date once in `consecutiveFailures` (a second failure on the same date only updates the error). When
-   * the count reaches `pauseAfter` (if given, ≥ 1) the subscription is paused with reason `failures`.
-   * Returns null when the channel has no subscription.
-   */
-  recordFailure(channelId: string, localDate: string, reason: string, pauseAfter?: number): FailureOutcome | null {
-    return this.write('record the posting error', () => {
-      const row = this.db.prepare('SELECT * FROM subscriptions WHERE channel_id = ?').get(channelId) as SubscriptionRow | undefined;
-      if (!row) return null;
-      const now = this.nowMs();
-      const count = row.last_failure_date === localDate ? row.consecutive_failures : row.consecutive_failures + 1;
-      const pause = pauseAfter !== undefined && pauseAfter >= 1 && count >= pauseAfter && row.paused_at === null;
-      this.db
-        .prepare(
-          `UPDATE subscriptions SET last_error = ?, last_error_at = ?, consecutive_failures = ?, last_failure_date = ?,
-             updated_at = ?, paused_at = CASE WHEN ? THEN ? ELSE paused_at END,
-             pause_reason = CASE WHEN ? THEN 'failures' ELSE pause_reason END
-           WHERE channel_id = ?`,
-        )
-        .run(clip(reason), now, count, localDate, now, pause ? 1 : 0, now, pause ? 1 : 0, channelId);
-      return { consecutiveFailures: count, paused: pause };
-    });
+  async resumeSubscription(channelId: string): Promise<boolean> {
+    return this.write(
+      'resume the daily tip',
+      async (tx) =>
+        (await this.resume(tx, 'channel_id = $1 AND paused_at IS NOT NULL', [channelId], ', consecutive_failures = 0, last_failure_date = NULL')) > 0,
+    );
   }
 
-  /** Sets `lastError` without counting a failed day (e.g. transient errors). Returns false without subscription. */
-  noteError(channelId: string, reason: string): boolean {
-    return this.write('record the posting error', () => {
-      const now = this.nowMs();
-      return (
-        this.db
-          .prepare('UPDATE subscriptions SET last_error = ?, last_error_at = ?, updated_at = ? WHERE channel_id = ?')
-          .run(clip(reason), now, now, channelId).changes > 0
+  async claimDue(request: ClaimRequest): Promise<Claim[]> {
+    const now = request.now.getTime();
+    const leaseUntil = now + request.leaseMs;
+    return this.write('claim the due daily tips', async (tx) => {
+      // The partial index on next_due_at (active rows) makes this read only what is due.
+      const rows = await tx.all<SubscriptionRow>(
+        `SELECT * FROM subscriptions
+         WHERE paused_at IS NULL AND next_due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+         ORDER BY next_due_at LIMIT $2${this.driver.lockClause}`,
+        [now, request.limit],
       );
+      if (rows.length === 0) return [];
+      const claims: Claim[] = [];
+      for (const row of rows) {
+        await tx.run('UPDATE subscriptions SET lease_owner = $1, lease_until = $2 WHERE channel_id = $3', [request.owner, leaseUntil, row.channel_id]);
+        const post = (await tx.all<PostRow>('SELECT * FROM posts WHERE channel_id = $1 AND local_date = $2', [row.channel_id, row.next_local_date]))[0];
+        claims.push({ subscription: toSubscription(row), post: post ? toPost(post) : null, leaseUntil: new Date(leaseUntil) });
+      }
+      return claims;
     });
   }
 
-  /** Records a successful post: clears `lastError` and the failure count. Returns false without subscription. */
-  recordSuccess(channelId: string): boolean {
-    return this.write('record the post', () => {
-      const now = this.nowMs();
-      return (
-        this.db
-          .prepare(
-            `UPDATE subscriptions SET last_error = NULL, last_error_at = NULL, consecutive_failures = 0,
-               last_failure_date = NULL, updated_at = ? WHERE channel_id = ?`,
-          )
-          .run(now, channelId).changes > 0
+  async startAttempt(request: AttemptRequest): Promise<PostRecord | null> {
+    const now = request.now.getTime();
+    return this.write('record the posting attempt', async (tx) => {
+      const held = await tx.run(
+        `UPDATE subscriptions SET lease_until = $1
+         WHERE channel_id = $2 AND lease_owner = $3 AND lease_until > $4 AND next_local_date = $5`,
+        [now + request.leaseMs, request.channelId, request.owner, now, request.localDate],
       );
-    });
-  }
-
-  // ---------------------------------------------------------------- posts log
-
-  /**
-   * Records the intent to post `tipId` in `channelId` for `localDate` BEFORE sending: inserts a
-   * `pending` row (attempts = 1) unless the (channel, date) row exists, atomically (UNIQUE constraint).
-   * See {@link ClaimResult}.
-   */
-  claimPost(channelId: string, localDate: string, tipId: string, nonce: string, options: ClaimOptions = {}): ClaimResult {
-    return this.write('record the daily post', () => {
-      const existing = this.db
-        .prepare('SELECT status FROM posts WHERE channel_id = ? AND local_date = ?')
-        .get(channelId, localDate) as { status: PostStatus } | undefined;
-      if (existing) return statusToClaim(existing.status);
-      const now = this.nowMs();
-      const guildId = options.guildId !== undefined ? options.guildId : this.guildOf(channelId);
-      this.db
-        .prepare(
-          `INSERT INTO posts (channel_id, guild_id, local_date, tip_id, nonce, status, attempts, claimed_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, 'pending', 1, ?, ?)`,
-        )
-        .run(channelId, guildId, localDate, tipId, nonce, now, now);
-      return 'claimed';
-    });
-  }
-
-  /**
-   * Records that `localDate` is deliberately not posted (e.g. missed beyond the grace window), as a final
-   * `skipped` row with `reason`. Returns false when the date already has a row (which is left unchanged).
-   */
-  recordSkip(
-    channelId: string,
-    localDate: string,
-    nonce: string,
-    reason: string,
-    options: ClaimOptions & { tipId?: string | null } = {},
-  ): boolean {
-    return this.write('record the skipped post', () => {
-      const now = this.nowMs();
-      const guildId = options.guildId !== undefined ? options.guildId : this.guildOf(channelId);
-      return (
-        this.db
-          .prepare(
-            `INSERT INTO posts (channel_id, guild_id, local_date, tip_id, nonce, status, error, attempts, claimed_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, 'skipped', ?, 0, ?, ?)
-             ON CONFLICT (channel_id, local_date) DO NOTHING`,
-          )
-          .run(channelId, guildId, localDate, options.tipId ?? null, nonce, clip(reason), now, now).changes > 0
-      );
-    });
-  }
-
-  /**
-   * Starts another send attempt of a `pending` row: increments `attempts` only if it still equals
-   * `expectedAttempts` (compare-and-swap), so among several processes reconciling the same row only one
-   * sends each attempt. Returns whether this caller won.
-   */
-  beginAttempt(channelId: string, localDate: string, expectedAttempts: number): boolean {
-    return this.write('record the posting attempt', () => {
-      const now = this.nowMs();
-      return (
-        this.db
-          .prepare(
-            `UPDATE posts SET attempts = attempts + 1, retry_at = NULL, updated_at = ?
-             WHERE channel_id = ? AND local_date = ? AND status = 'pending' AND attempts = ?`,
-          )
-          .run(now, channelId, localDate, expectedAttempts).changes > 0
-      );
-    });
-  }
-
-  /**
-   * Marks a `pending` row `sent` with the Discord message id, and in the same transaction clears the
-   * subscription's error and failure count. Returns false when there is no pending row (an already
-   * `sent` row is left as is).
-   */
-  markPostSent(channelId: string, localDate: string, messageId: string): boolean {
-    return this.write('record the daily post', () => {
-      const now = this.nowMs();
+      if (held === 0) return null;
       const changed =
-        this.db
-          .prepare(
-            `UPDATE posts SET status = 'sent', message_id = ?, error = NULL, retry_at = NULL, updated_at = ?
-             WHERE channel_id = ? AND local_date = ? AND status = 'pending'`,
-          )
-          .run(messageId, now, channelId, localDate).changes > 0;
-      if (changed) this.recordSuccess(channelId);
-      return changed;
-    });
-  }
-
-  /**
-   * Records a failed send of a `pending` row. `permanent: true` closes the date (`failed`, final);
-   * otherwise the row stays `pending` (the message may or may not exist: it must be re-sent with the
-   * same nonce) with the error and `retryAt` (default: now). Returns false when there is no pending row.
-   */
-  markPostFailed(channelId: string, localDate: string, reason: string, options: { permanent: boolean; retryAt?: Date | null }): boolean {
-    return this.write('record the posting error', () => {
-      const now = this.nowMs();
-      const retryAt = options.permanent ? null : (options.retryAt?.getTime() ?? null);
-      const status = options.permanent ? 'failed' : 'pending';
-      return (
-        this.db
-          .prepare(
-            `UPDATE posts SET status = ?, error = ?, retry_at = ?, updated_at = ?
-             WHERE channel_id = ? AND local_date = ? AND status = 'pending'`,
-          )
-          .run(status, clip(reason), retryAt, now, channelId, localDate).changes > 0
-      );
-    });
-  }
-
-  /** Closes a `pending` row as `skipped` with `reason` (e.g. the channel unsubscribed meanwhile). */
-  markPostSkipped(channelId: string, localDate: string, reason: string): boolean {
-    return this.write('record the skipped post', () => {
-      const now = this.nowMs();
-      return (
-        this.db
-          .prepare(
-            `UPDATE posts SET status = 'skipped', error = ?, retry_at = NULL, updated_at = ?
-             WHERE channel_id = ? AND local_date = ? AND status = 'pending'`,
-          )
-          .run(clip(reason), now, channelId, localDate).changes > 0
-      );
-    });
-  }
-
-  /** The posts-log row of a channel and local date, or null. */
-  getPost(channelId: string, localDate: string): PostRecord | null {
-    return this.read('read the posts log', () => {
-      const row = this.db.prepare('SELECT * FROM posts WHERE channel_id = ? AND local_date = ?').get(channelId, localDate) as
-        | PostRow
-        | undefined;
+        request.expectedAttempts === 0
+          ? await tx.run(
+              `INSERT INTO posts (channel_id, guild_id, local_date, tip_id, nonce, status, attempts, claimed_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, 'pending', 1, $6, $6)
+               ON CONFLICT (channel_id, local_date) DO NOTHING`,
+              [request.channelId, request.guildId, request.localDate, request.tipId, request.nonce, now],
+            )
+          : await tx.run(
+              `UPDATE posts SET attempts = attempts + 1, retry_at = NULL, updated_at = $1
+               WHERE channel_id = $2 AND local_date = $3 AND status = 'pending' AND attempts = $4`,
+              [now, request.channelId, request.localDate, request.expectedAttempts],
+            );
+      if (changed === 0) return null;
+      const row = (await tx.all<PostRow>('SELECT * FROM posts WHERE channel_id = $1 AND local_date = $2', [request.channelId, request.localDate]))[0];
       return row ? toPost(row) : null;
     });
   }
 
-  /**
-   * The channel's most recent posts-log row (latest local date), any status, or null. Pass
-   * `{ status: 'sent' }` for the last message actually posted.
-   */
-  lastPost(channelId: string, options: { status?: PostStatus } = {}): PostRecord | null {
-    return this.read('read the posts log', () => {
-      const row = (
+  async finish(request: FinishRequest): Promise<FailureOutcome | null> {
+    const { channelId, localDate, owner, outcome } = request;
+    const now = request.now.getTime();
+    return this.write('record the daily post', async (tx) => {
+      const key = [channelId, localDate];
+      // The posts row first: it is the truth about Discord, whoever holds the lease now.
+      switch (outcome.kind) {
+        case 'sent':
+          await tx.run(
+            `UPDATE posts SET status = 'sent', message_id = $3, error = NULL, retry_at = NULL, updated_at = $4
+             WHERE channel_id = $1 AND local_date = $2 AND status <> 'sent'`,
+            [...key, outcome.messageId, now],
+          );
+          break;
+        case 'retry':
+          await tx.run(
+            `UPDATE posts SET error = $3, retry_at = $4, updated_at = $5 WHERE channel_id = $1 AND local_date = $2 AND status = 'pending'`,
+            [...key, clip(outcome.reason), outcome.retryAt.getTime(), now],
+          );
+          break;
+        case 'failed':
+        case 'given-up':
+          await tx.run(
+            `UPDATE posts SET status = 'failed', error = $3, retry_at = NULL, updated_at = $4
+             WHERE channel_id = $1 AND local_date = $2 AND status = 'pending'`,
+            [...key, clip(outcome.reason), now],
+          );
+          break;
+        case 'skipped':
+          await tx.run(
+            `INSERT INTO posts (channel_id, guild_id, local_date, tip_id, nonce, status, error, attempts, claimed_at, updated_at)
+             VALUES ($1, $2, $3, NULL, $4, 'skipped', $5, 0, $6, $6)
+             ON CONFLICT (channel_id, local_date) DO NOTHING`,
+            [channelId, request.guildId, localDate, outcome.nonce, clip(outcome.reason), now],
+          );
+          break;
+        default:
+          break;
+      }
+      const sub = await SqlDailyStore.subscriptionOf(tx, channelId);
+      // Fencing: only the lease holder advances the subscription (a changed or re-claimed one is not ours).
+      if (!sub || sub.lease_owner !== owner || sub.next_local_date !== localDate) return null;
+      const advance = 'next' in outcome ? [outcome.next.at.getTime(), outcome.next.localDate] : null;
+      let result: FailureOutcome | null = null;
+      switch (outcome.kind) {
+        case 'sent':
+          await tx.run(
+            `UPDATE subscriptions SET last_error = NULL, last_error_at = NULL, consecutive_failures = 0, last_failure_date = NULL,
+               next_due_at = $1, next_local_date = $2, lease_owner = NULL, lease_until = NULL WHERE channel_id = $3`,
+            [...advance!, channelId],
+          );
+          break;
+        case 'retry':
+          await tx.run(
+            `UPDATE subscriptions SET last_error = $1, last_error_at = $2, updated_at = $2, next_due_at = $3,
+               lease_owner = NULL, lease_until = NULL WHERE channel_id = $4`,
+            [clip(outcome.reason), now, outcome.retryAt.getTime(), channelId],
+          );
+          break;
+        case 'failed': {
+          const count = sub.last_failure_date === localDate ? num(sub.consecutive_failures) : num(sub.consecutive_failures) + 1;
+          const pause = outcome.pauseAfter >= 1 && count >= outcome.pauseAfter;
+          await tx.run(
+            `UPDATE subscriptions SET last_error = $1, last_error_at = $2, updated_at = $2, consecutive_failures = $3,
+               last_failure_date = $4, next_due_at = $5, next_local_date = $6, lease_owner = NULL, lease_until = NULL,
+               paused_at = ${pause ? '$2' : 'paused_at'}, pause_reason = ${pause ? "'failures'" : 'pause_reason'}
+             WHERE channel_id = $7`,
+            [clip(outcome.reason), now, count, localDate, ...advance!, channelId],
+          );
+          result = { consecutiveFailures: count, paused: pause };
+          break;
+        }
+        case 'given-up':
+          await tx.run(
+            `UPDATE subscriptions SET last_error = $1, last_error_at = $2, updated_at = $2, next_due_at = $3, next_local_date = $4,
+               lease_owner = NULL, lease_until = NULL WHERE channel_id = $5`,
+            [clip(outcome.reason), now, ...advance!, channelId],
+          );
+          break;
+        case 'skipped':
+        case 'done':
+          await tx.run('UPDATE subscriptions SET next_due_at = $1, next_local_date = $2, lease_owner = NULL, lease_until = NULL WHERE channel_id = $3', [
+            ...advance!,
+            channelId,
+          ]);
+          break;
+        case 'release':
+          await tx.run('UPDATE subscriptions SET lease_owner = NULL, lease_until = $1 WHERE channel_id = $2', [outcome.holdUntil?.getTime() ?? null, channelId]);
+          break;
+      }
+      return result;
+    });
+  }
+
+  async releaseLeases(owner: string): Promise<number> {
+    return this.write('release the daily tip leases', (tx) => tx.run('UPDATE subscriptions SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1', [owner]));
+  }
+
+  async nextWake(now: Date): Promise<{ nextDueAt: Date | null; leaseExpiry: Date | null }> {
+    return this.read('read the daily schedule', async (tx) => {
+      const t = now.getTime();
+      const future = await tx.all<{ m: number | null }>('SELECT MIN(next_due_at) AS m FROM subscriptions WHERE paused_at IS NULL AND next_due_at > $1', [t]);
+      const due = await tx.all<{ m: number | null }>(
+        'SELECT MIN(COALESCE(lease_until, 0)) AS m FROM subscriptions WHERE paused_at IS NULL AND next_due_at <= $1',
+        [t],
+      );
+      const m = due[0]?.m ?? null;
+      return {
+        nextDueAt: dateOrNull(future[0]?.m ?? null),
+        leaseExpiry: m === null ? null : new Date(Math.max(num(m), t)),
+      };
+    });
+  }
+
+  async getPost(channelId: string, localDate: string): Promise<PostRecord | null> {
+    return this.read('read the posts log', async (tx) => {
+      const row = (await tx.all<PostRow>('SELECT * FROM posts WHERE channel_id = $1 AND local_date = $2', [channelId, localDate]))[0];
+      return row ? toPost(row) : null;
+    });
+  }
+
+  async lastPost(channelId: string, options: { status?: PostStatus } = {}): Promise<PostRecord | null> {
+    return this.read('read the posts log', async (tx) => {
+      const rows =
         options.status === undefined
-          ? this.db.prepare('SELECT * FROM posts WHERE channel_id = ? ORDER BY local_date DESC LIMIT 1').get(channelId)
-          : this.db
-              .prepare('SELECT * FROM posts WHERE channel_id = ? AND status = ? ORDER BY local_date DESC LIMIT 1')
-              .get(channelId, options.status)
-      ) as PostRow | undefined;
-      return row ? toPost(row) : null;
+          ? await tx.all<PostRow>('SELECT * FROM posts WHERE channel_id = $1 ORDER BY local_date DESC LIMIT 1', [channelId])
+          : await tx.all<PostRow>('SELECT * FROM posts WHERE channel_id = $1 AND status = $2 ORDER BY local_date DESC LIMIT 1', [channelId, options.status]);
+      return rows[0] ? toPost(rows[0]) : null;
     });
   }
 
-  /** Every `pending` row (crash mid-post, or transient failure awaiting retry), oldest claim first. */
-  pendingPosts(): PostRecord[] {
-    return this.read('read the posts log', () =>
-      (this.db.prepare("SELECT * FROM posts WHERE status = 'pending' ORDER BY claimed_at, channel_id").all() as PostRow[]).map(toPost),
+  async postsWithStatus(status: PostStatus, limit = 1000): Promise<PostRecord[]> {
+    return this.read('read the posts log', async (tx) =>
+      (await tx.all<PostRow>('SELECT * FROM posts WHERE status = $1 ORDER BY claimed_at, channel_id LIMIT $2', [status, limit])).map(toPost),
     );
   }
 
-  /** The channel's posts-log rows, newest first (at most `limit`, default 30). */
-  postHistory(channelId: string, limit = 30): PostRecord[] {
-    return this.read('read the posts log', () =>
-      (
-        this.db
-          .prepare('SELECT * FROM posts WHERE channel_id = ? ORDER BY local_date DESC LIMIT ?')
-          .all(channelId, Math.max(0, Math.floor(limit))) as PostRow[]
-      ).map(toPost),
-    );
+  async allPosts(): Promise<PostRecord[]> {
+    return this.read('read the posts log', async (tx) => (await tx.all<PostRow>('SELECT * FROM posts ORDER BY channel_id, local_date')).map(toPost));
   }
 
-  private guildOf(channelId: string): string | null {
-    const row = this.db.prepare('SELECT guild_id FROM subscriptions WHERE channel_id = ?').get(channelId) as
-      | { guild_id: string }
-      | undefined;
-    return row?.guild_id ?? null;
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.driver.close();
   }
 }
 
-function statusToClaim(status: PostStatus): ClaimResult {
-  switch (status) {
-    case 'sent':
-      return 'already-sent';
-    case 'pending':
-      return 'pending';
-    default:
-      return 'closed';
-  }
-}
+export { StorageError, toStorageError };

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { routeRateLimitHeaders } from './rate-limits.ts';
+import { enforceGlobalLimit, routeRateLimitHeaders } from './rate-limits.ts';
 import { decodePath, errorResponse, methodMatches, NOT_FOUND } from './responses.ts';
 import type { FakeDiscordState } from './state.ts';
 import type { FakeResponse, RecordedRequest } from './types.ts';
@@ -63,7 +63,7 @@ export async function parseBody(recorded: RecordedRequest, raw: Buffer, contentT
       if (typeof value === 'string') {
         if (field === 'payload_json') recorded.body = JSON.parse(value);
       } else {
-        recorded.files.push({ field, filename: value.name, contentType: value.type, size: value.size });
+        recorded.files.push({ field, filename: value.name, contentType: value.type, size: value.size, bytes: Buffer.from(await value.arrayBuffer()) });
       }
     }
     return undefined;
@@ -81,6 +81,9 @@ export async function parseBody(recorded: RecordedRequest, raw: Buffer, contentT
 
 /** The response to a request: the first matching fault rule, then overrides, then built-in routes. */
 export async function handle(s: FakeDiscordState, r: RecordedRequest): Promise<FakeResponse> {
+  const limited = enforceGlobalLimit(s, r);
+  if (limited) return limited;
+  if (s.opts.restLatencyMs > 0 && !r.path.startsWith('/interactions/')) await s.sleep(s.opts.restLatencyMs);
   const ruleIndex = s.onceRules.findIndex((rule) => methodMatches(rule.method, r.method) && rule.matches(r.path));
   if (ruleIndex >= 0) {
     const [rule] = s.onceRules.splice(ruleIndex, 1);

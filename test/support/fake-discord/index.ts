@@ -165,6 +165,11 @@ export class FakeDiscord {
     return this.state.heartbeatsAcked;
   }
 
+  /** How many REST requests the global limit (`globalRequestsPerSecond`) refused with a 429. */
+  get globalRateLimited(): number {
+    return this.state.globalRateLimited;
+  }
+
   /** `http://127.0.0.1:PORT/api`, for `new Client({ rest: { api } })`. */
   get apiUrl(): string {
     return this.state.apiUrl;

@@ -1,6 +1,7 @@
 /**
  * Messages of the fake Discord: building and editing message objects, Discord's validation of message bodies
- * (lengths, embed limits, empty messages), and `POST /channels/{id}/messages` with `enforce_nonce` deduplication.
+ * (lengths, embed limits, empty messages), `POST /channels/{id}/messages` with `enforce_nonce` deduplication,
+ * and `GET /channels/{id}/messages` (newest first, messages keep their `nonce`).
  *
  * @module
  */
@@ -17,14 +18,12 @@ export function makeMessage(
   extra: { author?: Json; guildId?: string | undefined; webhookId?: string; interaction?: Json; files?: RecordedFile[] },
 ): Json {
   const id = snowflake();
-  const attachments = (extra.files ?? []).map((f, i) => ({
-    id: snowflake(),
-    filename: body?.attachments?.[i]?.filename ?? f.filename,
-    size: f.size,
-    content_type: f.contentType,
-    url: `https://cdn.discordapp.com/attachments/${channelId}/${id}/${f.filename}`,
-    proxy_url: `https://media.discordapp.net/attachments/${channelId}/${id}/${f.filename}`,
-  }));
+  const attachments = (extra.files ?? []).map((f, i) => {
+    // `files[n]` is described by the `attachments` entry with id n (Discord's multipart convention).
+    const n = /^files\[(\d+)\]$/.exec(f.field)?.[1];
+    const meta: Json = body?.attachments?.find((a: Json) => n !== undefined && String(a.id) === n) ?? body?.attachments?.[i];
+    return attachmentJson(channelId, id, f, meta);
+  });
   const msg: Json = {
     id,
     type: extra.interaction ? 20 : 0,
@@ -54,6 +53,20 @@ export function makeMessage(
   return msg;
 }
 
+/** The attachment object of an uploaded file, with the filename and `description` (alt text) the body gave it. */
+function attachmentJson(channelId: string, messageId: string, f: RecordedFile, meta: Json): Json {
+  const filename = meta?.filename ?? f.filename;
+  return {
+    id: snowflake(),
+    filename,
+    ...(meta?.description !== undefined ? { description: meta.description } : {}),
+    size: f.size,
+    content_type: f.contentType,
+    url: `https://cdn.discordapp.com/attachments/${channelId}/${messageId}/${filename}`,
+    proxy_url: `https://media.discordapp.net/attachments/${channelId}/${messageId}/${filename}`,
+  };
+}
+
 /** Applies an edit body (content, embeds, components, attachments…) to a message in place. */
 export function editMessage(s: FakeDiscordState, msg: Json, body: Json, files: RecordedFile[]): Json {
   for (const key of ['content', 'components', 'flags', 'poll'] as const) {
@@ -62,7 +75,7 @@ export function editMessage(s: FakeDiscordState, msg: Json, body: Json, files: R
   if (body?.embeds !== undefined) msg.embeds = (body.embeds ?? []).map((e: Json) => ({ type: 'rich', ...e }));
   if (body?.attachments !== undefined || files.length) {
     const kept = (body?.attachments ?? msg.attachments ?? []).filter((a: Json) => msg.attachments?.some((x: Json) => x.id === a.id));
-    const added = makeMessage(s, msg.channel_id, {}, { files }).attachments;
+    const added = makeMessage(s, msg.channel_id, { attachments: body?.attachments }, { files }).attachments;
     msg.attachments = [...kept, ...added];
   }
   msg.flags = (Number(msg.flags ?? 0) & ~128) >>> 0; // editing clears LOADING
@@ -76,6 +89,11 @@ export function validateMessage(s: FakeDiscordState, body: Json, files: Recorded
   const content = body?.content;
   if (typeof content === 'string' && content.length > 2000) {
     return formError('content', 'BASE_TYPE_MAX_LENGTH', 'Must be 2000 or fewer in length.');
+  }
+  for (const attachment of (body?.attachments ?? []) as Json[]) {
+    if (typeof attachment?.description === 'string' && attachment.description.length > 1024) {
+      return formError('attachments', 'BASE_TYPE_MAX_LENGTH', 'Attachment description must be 1024 or fewer in length.');
+    }
   }
   const embeds: Json[] | undefined = body?.embeds ?? undefined;
   if (embeds && embeds.length > 10) return formError('embeds', 'BASE_TYPE_MAX_LENGTH', 'Must be 10 or fewer in length.');
@@ -127,3 +145,13 @@ export function createChannelMessage(s: FakeDiscordState, r: RecordedRequest, ch
   return { status: 200, body: message };
 }
 
+
+/** `GET /channels/{id}/messages?limit=`: the channel's latest messages, newest first (limit 1–100, default 50). */
+export function listChannelMessages(s: FakeDiscordState, r: RecordedRequest, channelId: string): FakeResponse {
+  if (!s.channels.has(channelId)) return errorResponse(404, 10003, 'Unknown Channel');
+  const limit = Math.min(100, Math.max(1, Number(r.query.limit ?? 50) || 50));
+  const inChannel = [...s.messages.values()].filter((m) => m.channel_id === channelId);
+  // Snowflakes grow with time: newest first is descending id order.
+  inChannel.sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0));
+  return { status: 200, body: inChannel.slice(0, limit) };
+}

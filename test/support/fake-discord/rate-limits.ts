@@ -56,3 +56,27 @@ export function routeRateLimitHeaders(r: RecordedRequest): Record<string, string
     'x-ratelimit-reset-after': '1.000',
   };
 }
+
+/**
+ * Discord's global limit (`globalRequestsPerSecond`): at most that many requests in each one-second
+ * window (a window opens with the first request after the previous one closed, the model discord.js's
+ * own limiter assumes); beyond it a global 429 with `retry_after` until the window closes. Interaction
+ * callbacks and webhooks are exempt, as on Discord.
+ */
+export function enforceGlobalLimit(s: FakeDiscordState, r: RecordedRequest): FakeResponse | undefined {
+  const limit = s.opts.globalRequestsPerSecond;
+  if (!Number.isFinite(limit) || r.path.startsWith('/interactions/') || r.path.startsWith('/webhooks/')) return undefined;
+  const now = Date.now();
+  if (s.globalWindow.length === 0 || now - s.globalWindow[0]! >= 1000) s.globalWindow.length = 0;
+  if (s.globalWindow.length < limit) {
+    s.globalWindow.push(now);
+    return undefined;
+  }
+  s.globalRateLimited += 1;
+  const retryAfter = Math.max(1, 1000 - (now - s.globalWindow[0]!)) / 1000;
+  return {
+    status: 429,
+    headers: { 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+    body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
+  };
+}

@@ -9,7 +9,7 @@ import { DEFAULT_USER, fullUser } from './builders.ts';
 import { deleteCommand, listCommands, putCommands, upsertCommand } from './commands.ts';
 import { restGuildPayload } from './guilds.ts';
 import { onCallback, webhookDelete, webhookEdit, webhookFollowup, webhookGet } from './interactions.ts';
-import { createChannelMessage, editMessage, validateMessage } from './messages.ts';
+import { createChannelMessage, editMessage, listChannelMessages, validateMessage } from './messages.ts';
 import { errorResponse } from './responses.ts';
 import type { FakeDiscordState } from './state.ts';
 import type { BuiltinRoute, FakeResponse, Json } from './types.ts';
@@ -84,6 +84,7 @@ export function buildRoutes(s: FakeDiscordState): BuiltinRoute[] {
       return c ? ok(c) : errorResponse(404, 10003, 'Unknown Channel');
     }),
     route('POST', '/channels/:id/messages', (r, [id]) => createChannelMessage(s, r, id ?? '')),
+    route('GET', '/channels/:id/messages', (r, [id]) => listChannelMessages(s, r, id ?? '')),
     route('GET', '/channels/:id/messages/:mid', (_r, [cid, mid]) => {
       const m = s.messages.get(mid ?? '');
       return m && m.channel_id === cid ? ok(m) : errorResponse(404, 10008, 'Unknown Message');

@@ -51,7 +51,11 @@ export class FakeDiscordState {
   heartbeatsReceived = 0;
   heartbeatsAcked = 0;
 
-  readonly opts: Required<Pick<FakeDiscordOptions, 'heartbeatIntervalMs' | 'validate' | 'nonceWindowMs'>>;
+  readonly opts: Required<Pick<FakeDiscordOptions, 'heartbeatIntervalMs' | 'validate' | 'nonceWindowMs' | 'globalRequestsPerSecond' | 'restLatencyMs'>>;
+  /** Times (ms) of the REST requests counted in the current one-second global window. */
+  readonly globalWindow: number[] = [];
+  /** How many requests the global limit refused (429). */
+  globalRateLimited = 0;
   port = 0;
   stopped = false;
   readonly conns = new Set<Conn>();
@@ -82,6 +86,8 @@ export class FakeDiscordState {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       validate: options.validate ?? true,
       nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000,
+      globalRequestsPerSecond: options.globalRequestsPerSecond ?? Infinity,
+      restLatencyMs: options.restLatencyMs ?? 0,
     };
     const guilds = options.guilds ?? [
       { id: snowflake(), name: 'Fake Guild', channels: [{ id: snowflake(), name: 'general', type: 0 }] },

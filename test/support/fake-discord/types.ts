@@ -88,6 +88,14 @@ export interface FakeDiscordOptions {
   validate?: boolean;
   /** How long `enforce_nonce` deduplicates channel messages. Default 5 minutes. */
   nonceWindowMs?: number;
+  /**
+   * Discord's global rate limit: at most this many REST requests per second (interaction callbacks and
+   * webhooks exempt, as on Discord); beyond it a 429 with `x-ratelimit-global: true` and `retry_after`.
+   * Default: unlimited.
+   */
+  globalRequestsPerSecond?: number;
+  /** Simulated latency of every REST answer, in ms. Default 0. */
+  restLatencyMs?: number;
 }
 
 /** A response a test wants the REST server to give. */
@@ -110,6 +118,8 @@ export interface RecordedFile {
   filename: string;
   contentType: string;
   size: number;
+  /** The uploaded bytes (tests decode images from them). */
+  bytes: Buffer;
 }
 
 /** One REST request as received by the fake. */
