@@ -114,8 +114,14 @@ const NORMALIZED_CACHE_SIZE = 20_000;
 
 /** How many top results the phrase re-ranking looks at. */
 const RERANK_DEPTH = 50;
-/** Score factor when a passage contains the whole query as written. */
-const PHRASE_BOOST = 1.6;
+/**
+ * Score factor when a passage contains the whole query as written: 1 + this × its length in characters
+ * (up to {@link PHRASE_MAX_CHARS}). A longer verbatim run is stronger evidence (卖房创业, 4 characters: ×1.6;
+ * a question typed back word for word, 你的商业模式是什么: ×2.35).
+ */
+const PHRASE_BOOST_PER_CHAR = 0.15;
+/** Characters beyond this add nothing to the phrase factor. */
+const PHRASE_MAX_CHARS = 16;
 /** Score factor for each pair of adjacent query terms found side by side. */
 const PAIR_BOOST = 1.2;
 
@@ -605,13 +611,15 @@ export class QuoteIndex {
    * what a person means, so it moves up.
    */
   private rerankByPhrase<T extends { id: unknown; score: number }>(results: T[], text: string, terms: string[]): T[] {
-    if (terms.length < 2) return results;
     const phrase = this.tokenizer.normalize(text).replace(/[\s\p{P}\p{S}]+/gu, '');
+    // One term can still come with words around it (你的商业模式是什么): the query as written is evidence.
+    if (terms.length < 2 && phrase === terms[0]) return results;
     const pairs = terms.slice(1).map((term, i) => `${terms[i]}${term}`);
+    const phraseFactor = 1 + PHRASE_BOOST_PER_CHAR * Math.min(Array.from(phrase).length, PHRASE_MAX_CHARS);
     const head = results.slice(0, RERANK_DEPTH).map((result) => {
       const passageText = this.normalizedText(result.id as number);
       let factor = 1;
-      if (phrase.length >= 2 && passageText.includes(phrase)) factor *= PHRASE_BOOST;
+      if (phrase.length >= 2 && passageText.includes(phrase)) factor *= phraseFactor;
       for (const pair of pairs) if (passageText.includes(pair)) factor *= PAIR_BOOST;
       return { ...result, score: result.score * factor };
     });
