@@ -112,6 +112,8 @@ const MAX_ANSWERS = 10;
 /** Most normalised passage texts kept for re-ranking (≈ 10 MB of text at most). */
 const NORMALIZED_CACHE_SIZE = 20_000;
 
+/** One Chinese character. */
+const HAN_CHAR = /^\p{Script=Han}$/u;
 /** How many top results the phrase re-ranking looks at. */
 const RERANK_DEPTH = 50;
 /**
@@ -539,6 +541,11 @@ export class QuoteIndex {
       if (pieces.length > 0) for (const piece of pieces) out.add(piece);
       else if (this.isIndexed(term)) out.add(term);
       else if (isLatinTerm(term)) out.add(latinStem(term));
+      else {
+        // A Chinese word the query cut whole but the passages never did (真有: they hold 真 and 有): its
+        // indexed single characters stand for it.
+        for (const char of Array.from(term)) if (HAN_CHAR.test(char) && this.isIndexed(char)) out.add(char);
+      }
     }
     const relaxed = [...out];
     if (relaxed.length === 0 || (relaxed.length === terms.length && relaxed.every((piece, i) => piece === terms[i]))) return null;
