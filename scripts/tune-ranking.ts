@@ -80,6 +80,7 @@ const GRID: Partial<Record<keyof RankingWeights, number[]>> = {
   narrationAboutFactor: [0.3, 0.45, 0.6, 0.75, 0.9, 1],
   answerWeight: [0, 0.5, 1, 1.5, 2],
   answerDecay: [0.5, 0.7, 0.85, 1],
+  answerSubstanceChars: [0, 50, 100, 150, 200, 300],
   setupWeight: [0, 0.25, 0.5, 0.75, 1],
   synonymWeight: [0.3, 0.6, 0.9],
 };

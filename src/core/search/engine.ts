@@ -565,7 +565,6 @@ export class QuoteIndex {
     const extra: Ranked[] = [];
     let changed = false;
     const questions = ranked.slice(0, QUESTION_DEPTH);
-    const decay = this.ranking.answerDecay;
     for (const question of questions) {
       const lends = this.lendsTo.get(question.id);
       if (lends === undefined) continue;
@@ -574,10 +573,11 @@ export class QuoteIndex {
       if (share <= 0) continue;
       byId ??= new Map(ranked.map((result) => [result.id, result]));
       const match = question.score / (this.priors[question.id] || 1);
-      const first = this.passages[answers[0]!]!.paragraphIndex;
-      for (const answer of answers) {
+      const shares = this.answerShares(answers);
+      for (let k = 0; k < answers.length; k++) {
+        const answer = answers[k]!;
         if (accept !== null && !accept(answer)) continue;
-        const lent = share * match * decay ** (this.passages[answer]!.paragraphIndex - first);
+        const lent = share * match * shares[k]!;
         const existing = byId.get(answer);
         if (existing !== undefined) {
           existing.score += lent;
@@ -601,8 +601,8 @@ export class QuoteIndex {
         const share = lends.kind === 'answer' ? weight : setupWeight;
         const question = share > 0 ? this.scorer().scoreDocument(terms, source) : null;
         if (question === null || question.score <= 0) continue;
-        const first = this.passages[lends.targets[0]!]!.paragraphIndex;
-        result.score += (share * question.score * decay ** (this.passages[result.id]!.paragraphIndex - first)) / (this.priors[source] || 1);
+        const shares = this.answerShares(lends.targets);
+        result.score += (share * question.score * shares[lends.targets.indexOf(result.id)]!) / (this.priors[source] || 1);
         changed = true;
       }
     }
@@ -610,6 +610,24 @@ export class QuoteIndex {
     const all = [...ranked, ...extra];
     all.sort((a, b) => a.tier - b.tier || b.score - a.score || a.id - b.id);
     return all;
+  }
+
+  /**
+   * The share of a question's (or a scene's) lent score each of its targets gets: `answerDecay` per
+   * paragraph after the first, times the target's substance (see {@link RankingWeights.answerSubstanceChars}),
+   * scaled so the best target gets 1.
+   */
+  private answerShares(targets: readonly number[]): number[] {
+    const decay = this.ranking.answerDecay;
+    const substance = this.ranking.answerSubstanceChars;
+    const first = this.passages[targets[0]!]!.paragraphIndex;
+    const raw = targets.map((id) => {
+      const passage = this.passages[id]!;
+      const size = substance > 0 ? Math.min(1, passage.text.length / substance) : 1;
+      return decay ** (passage.paragraphIndex - first) * size;
+    });
+    const best = Math.max(...raw);
+    return best > 0 ? raw.map((value) => value / best) : raw;
   }
 
   /**

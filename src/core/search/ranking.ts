@@ -44,6 +44,14 @@ export interface RankingWeights {
   setupWeight: number;
   /** The k-th answer paragraph after a question (from 0) gets `answerDecay^k` of the lent score. Default 0.85. */
   answerDecay: number;
+  /**
+   * Among a question's answer paragraphs, the substantive one gets the most: each answer's share is
+   * `answerDecay^k × min(1, characters / answerSubstanceChars)`, scaled so the best of them gets the whole
+   * (a lone short answer, 「卖产品啊。」, still gets all of it; a one-line lead-in such as 「我说一下我们的想法。」
+   * before the real answer gets less). 0 turns it off. Default 150 (the middle of a plateau from 100 to 200
+   * on the public set; 50 and 300 lose cases).
+   */
+  answerSubstanceChars: number;
   /** Weight of a synonym relative to the word as typed (synonym tier only); 0 turns synonyms off. Default 0.6. */
   synonymWeight: number;
   /**
@@ -67,6 +75,7 @@ export const DEFAULT_RANKING: Readonly<RankingWeights> = Object.freeze({
   narrationAboutFactor: 0.3,
   answerWeight: 1,
   answerDecay: 0.85,
+  answerSubstanceChars: 150,
   setupWeight: 0.75,
   synonymWeight: 0.6,
   subwordFallback: true,
@@ -85,6 +94,7 @@ export const PLAIN_RANKING: Readonly<RankingWeights> = Object.freeze({
   narrationAboutFactor: 1,
   answerWeight: 0,
   answerDecay: 1,
+  answerSubstanceChars: 0,
   setupWeight: 0,
   synonymWeight: 0,
   subwordFallback: false,
