@@ -114,6 +114,11 @@ const NORMALIZED_CACHE_SIZE = 20_000;
 
 /** One Chinese character. */
 const HAN_CHAR = /^\p{Script=Han}$/u;
+/**
+ * Interrogative words that shape a question without naming its topic (English ones are stop words
+ * already): a question that shares only these with the query lends its answers nothing.
+ */
+const QUESTION_WORDS: ReadonlySet<string> = new Set(['为什么', '为何', '什么样', '怎么样', '怎样', '如何', '哪些', '有哪些', '是否', '是不是', '谁', '怎么办', '吗', '呢']);
 /** How many top results the phrase re-ranking looks at. */
 const RERANK_DEPTH = 50;
 /**
@@ -565,6 +570,8 @@ export class QuoteIndex {
     const extra: Ranked[] = [];
     let changed = false;
     const questions = ranked.slice(0, QUESTION_DEPTH);
+    const topicalTerms = terms.filter((term) => !QUESTION_WORDS.has(term));
+    const topical = topicalTerms.length > 0 && topicalTerms.length < terms.length ? topicalTerms : null;
     for (const question of questions) {
       const lends = this.lendsTo.get(question.id);
       if (lends === undefined) continue;
@@ -572,6 +579,9 @@ export class QuoteIndex {
       const share = lends.kind === 'answer' ? weight : setupWeight;
       if (share <= 0) continue;
       byId ??= new Map(ranked.map((result) => [result.id, result]));
+      // What the question lends is its match on the topic: a question that shares only the query's
+      // scaffolding (为什么…?) is not the one the reader asks.
+      if (topical !== null && !((this.scorer().scoreDocument(topical, question.id)?.score ?? 0) > 0)) continue;
       const match = question.score / (this.priors[question.id] || 1);
       const shares = this.answerShares(answers);
       for (let k = 0; k < answers.length; k++) {
