@@ -15,7 +15,7 @@ import { createTokenizer, readUserWords, type Tokenizer } from './text/tokenizer
 import { readSynonymGroups, synonymMap } from './text/synonyms.ts';
 
 /** Bump when the tokenizer or index options change, so cached indexes are rebuilt. */
-const INDEX_FORMAT_VERSION = 1;
+const INDEX_FORMAT_VERSION = 2; // 2: the speaker field also holds the speaker's company
 
 /** Options of {@link loadLibrary}. */
 export interface LibraryOptions {

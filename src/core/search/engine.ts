@@ -811,7 +811,8 @@ export class QuoteIndex {
     return {
       id,
       text: passage.text,
-      speaker: speaker ? [speaker.name, ...speaker.aliases].join(' ') : '',
+      // The company too: a founder's 「我们」 is their company (UCloud 上市 → 季昕华's 「我们在2020年…上市」).
+      speaker: speaker ? [speaker.name, ...speaker.aliases, speaker.company ?? ''].join(' ') : '',
       title: interview?.title ?? '',
       section: passage.section ?? '',
     };
