@@ -73,13 +73,16 @@ function reference(index: QuoteIndex, query: { text: string; speaker?: string })
   };
   let results = mini.search(terms.join(' '), { ...options, combineWith: 'AND' });
   if (results.length === 0 && terms.length > 1) results = mini.search(terms.join(' '), { ...options, combineWith: 'OR' });
-  if (terms.length >= 2) {
-    const phrase = tokenizer.normalize(query.text.trim()).replace(/[\s\p{P}\p{S}]+/gu, '');
+  const phrase = tokenizer.normalize(query.text.trim()).replace(/[\s\p{P}\p{S}]+/gu, '');
+  // The query as written counts when it is more than its one term (你的商业模式是什么 → 商业模式).
+  if (terms.length >= 2 || phrase !== terms[0]) {
     const pairs = terms.slice(1).map((term, i) => `${terms[i]}${term}`);
+    // 1 + 0.15 per character of the query as written, up to 16 characters.
+    const phraseFactor = 1 + 0.15 * Math.min(Array.from(phrase).length, 16);
     const head = results.slice(0, 50).map((r) => {
       const text = tokenizer.normalize(passages[r.id]!.text);
       let factor = 1;
-      if (phrase.length >= 2 && text.includes(phrase)) factor *= 1.6;
+      if (phrase.length >= 2 && text.includes(phrase)) factor *= phraseFactor;
       for (const pair of pairs) if (text.includes(pair)) factor *= 1.2;
       return { ...r, score: r.score * factor };
     });
