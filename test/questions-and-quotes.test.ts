@@ -192,6 +192,53 @@ describe('ranking over the structure', () => {
   });
 });
 
+describe('choosing among a question’s answers', () => {
+  const { tokenizer } = testLibrary();
+  const substantive =
+    '找到第一批愿意付钱的客户。我们最早的客户都是自己一家一家拜访出来的,没有捷径,' +
+    '团队里每个人都去跑过客户,从写代码的到做财务的,一年下来见了两百多家公司,最后签下来的只有七家,但这七家后来都成了我们最好的推荐人。';
+
+  function indexOf(body: string[]): QuoteIndex {
+    const interview = parseInterview(file(body.join('\n\n')));
+    return new QuoteIndex([interview], buildPassages([interview]), tokenizer);
+  }
+
+  it('gives the substantive answer paragraph the question’s match, not a one-line lead-in before it', () => {
+    const index = indexOf(['::: speaker host', '那么请问各位嘉宾,创业最难的是什么?', ':::', '::: speaker a', '我先说一下我自己的一些看法吧。', substantive, ':::']);
+    expect(index.search({ text: '创业最难的是什么' }).hits[0]!.passage.text).toBe(substantive);
+    // By position alone (substance off), the lead-in right after the question would take it.
+    index.setRanking({ answerSubstanceChars: 0 });
+    expect(index.search({ text: '创业最难的是什么' }).hits[0]!.passage.text).toBe('我先说一下我自己的一些看法吧。');
+  });
+
+  it('gives a lone short answer the whole match, even when it repeats none of the query’s words', () => {
+    // (A passage needs 12 characters: shorter paragraphs are no passages.)
+    const index = indexOf(['::: speaker crowd', '请问你们的商业模式到底是什么?', ':::', '::: speaker a', '卖产品啊,我们就卖软件产品。', ':::']);
+    const hits = index.search({ text: '你们的商业模式是什么' }).hits;
+    expect(hits.map((h) => h.passage.text)).toEqual(['卖产品啊,我们就卖软件产品。', '请问你们的商业模式到底是什么?']);
+  });
+
+  it('lends nothing from a question that shares only the interrogative words with the query', () => {
+    const index = indexOf([
+      '::: speaker host',
+      '为什么大家都在做云计算?',
+      ':::',
+      '::: speaker a',
+      '因为这是一个很大的市场,每家公司迟早都要上云,只是时间早晚的问题,这一点我们很早就想清楚了,所以坚持下来。',
+      ':::',
+      '台下的观众听得很认真,现场的气氛一直很热烈。',
+      '::: speaker b',
+      '开源能让更多工程师用上我们的数据库,用户多了,商业化自然就有了基础,这是我的理由。',
+      ':::',
+    ]);
+    // No passage holds both words: either will do, and the cloud question holds 为什么.
+    const hits = index.search({ text: '为什么开源' }).hits;
+    expect(hits[0]!.passage.speakerId).toBe('b');
+    // The cloud question shares only 为什么: its answer is not lifted to the top.
+    expect(hits.findIndex((h) => h.passage.text.startsWith('因为这是'))).not.toBe(0);
+  });
+});
+
 describe('synonyms, sub-words and names', () => {
   const { index } = testLibrary();
 
