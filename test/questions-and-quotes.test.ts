@@ -275,6 +275,25 @@ describe('synonyms, sub-words and names', () => {
     expect(hits[0]!.passage.text).toContain('卖房');
   });
 
+  it('stands a Chinese word no passage holds whole for its indexed characters (真有 → 真)', () => {
+    const { tokenizer } = testLibrary();
+    const interview = parseInterview(file(['::: speaker a', '他们不冷不热:“真有你们说得那么好吗?我们等会儿还有个会,你尽快讲。”', ':::', '::: speaker b', '我们的产品在很多客户那里跑得很好。', ':::'].join('\n\n')));
+    const small = new QuoteIndex([interview], buildPassages([interview]), tokenizer);
+    // jieba cuts 真 apart in that sentence, but keeps 真有 whole in the query.
+    expect(small.search({ text: '真有那么好' }).hits[0]?.passage.speakerId).toBe('a');
+  });
+
+  it('counts a speaker’s company as part of who they are (a founder’s 「我们」 is the company)', () => {
+    const { tokenizer } = testLibrary();
+    const interview = parseInterview(
+      file(
+        ['::: speaker a', '经过八年的努力,我们终于在去年成功上市了。', ':::', '::: speaker b', '上市?上市这件事我们暂时不考虑上市。', ':::'].join('\n\n'),
+      ).replace('{ id: a, name: 嘉宾乙, aliases: [], role: null, company: null }', '{ id: a, name: 嘉宾乙, aliases: [], role: null, company: Acmecloud }'),
+    );
+    const small = new QuoteIndex([interview], buildPassages([interview]), tokenizer);
+    expect(small.search({ text: 'Acmecloud 上市' }).hits[0]?.passage.speakerId).toBe('a');
+  });
+
   it('takes partial and Latin names, and never offers the audience or an investor as a person', () => {
     expect(index.findSpeakers('qi').map((e) => e.speaker.name)).toContain('Qi Jun');
     expect(index.findSpeakers('huang').map((e) => e.speaker.name)).toEqual(['黄东旭']);
