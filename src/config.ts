@@ -6,6 +6,50 @@ import { z } from 'zod';
 
 const snowflake = z.string().regex(/^\d{17,20}$/u, 'must be a Discord id (17–20 digits)');
 
+/** Discord caps a bot far below this; the bound only keeps a typo (`SHARD_COUNT=1e9`) from allocating shards. */
+const MAX_SHARDS = 65_536;
+
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/u, 'must be a port number (0–65535; 0 picks a free port)')
+  .transform(Number)
+  .refine((value) => value <= 65_535, 'must be a port number (0–65535; 0 picks a free port)');
+
+const positiveInteger = (what: string, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/u, `must be ${what}`)
+    .transform(Number)
+    .refine((value) => value >= 1 && value <= max, `must be ${what}`);
+
+const shardCount = z.string().transform((text, context): number | 'auto' => {
+  const value = text.trim().toLowerCase();
+  if (value === 'auto') return 'auto';
+  if (/^\d{1,6}$/u.test(value) && Number(value) >= 1 && Number(value) <= MAX_SHARDS) return Number(value);
+  context.addIssue({ code: 'custom', message: `must be a whole number of shards from 1 to ${MAX_SHARDS}, or auto` });
+  return z.NEVER;
+});
+
+/**
+ * Parses `SHARD_IDS`: shard ids and ranges separated by commas (`0,1`, `0-3`, `0-3,8`), ascending ids
+ * without duplicates. Returns the ids or a readable problem.
+ */
+export function parseShardIds(text: string): number[] | string {
+  const ids: number[] = [];
+  for (const part of text.split(',')) {
+    const match = /^\s*(\d{1,5})\s*(?:-\s*(\d{1,5})\s*)?$/u.exec(part);
+    if (!match) return 'must be shard ids and ranges separated by commas, e.g. 0,1 or 0-3';
+    const first = Number(match[1]);
+    const last = match[2] === undefined ? first : Number(match[2]);
+    if (last < first) return `range ${first}-${last} goes backwards`;
+    for (let id = first; id <= last; id++) ids.push(id);
+    if (ids.length > MAX_SHARDS) return `names more than ${MAX_SHARDS} shards`;
+  }
+  const sorted = [...ids].sort((a, b) => a - b);
+  if (sorted.some((id, i) => i > 0 && id === sorted[i - 1])) return 'names a shard twice';
+  return sorted;
+}
+
 const schema = z.object({
   DISCORD_TOKEN: z.string().min(1).optional(),
   DISCORD_CLIENT_ID: snowflake.optional(),
@@ -18,7 +62,31 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEFAULT_TIMEZONE: z.string().min(1).default('Asia/Shanghai'),
   INDEX_CACHE_DIR: z.string().min(1).default('var/index-cache'),
+  SHARD_COUNT: shardCount.optional(),
+  SHARD_IDS: z
+    .string()
+    .transform((text, context) => {
+      const ids = parseShardIds(text);
+      if (typeof ids === 'string') {
+        context.addIssue({ code: 'custom', message: ids });
+        return z.NEVER;
+      }
+      return ids;
+    })
+    .optional(),
+  CLUSTER_PROCESSES: positiveInteger('a whole number of processes from 1 to 1024', 1024).optional(),
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
+
+/**
+ * Which shards this process runs. `count` is the bot's total shard count (`'auto'`: ask Discord's
+ * `GET /gateway/bot` at start-up); `ids` the shards of this process (null: all of them).
+ */
+export interface ShardConfig {
+  count: number | 'auto';
+  ids: number[] | null;
+}
 
 /** The validated configuration. */
 export interface Config {
@@ -52,12 +120,21 @@ export interface Config {
   defaultTimeZone: string;
   /** Where the prebuilt search index is cached. */
   indexCacheDir: string;
+  /** `SHARD_COUNT` / `SHARD_IDS`. Undefined when both are unset: one shard, as a small bot runs. */
+  shards?: ShardConfig;
+  /** `CLUSTER_PROCESSES`: processes `npm run cluster` starts. Undefined: the number of CPU cores. */
+  clusterProcesses?: number;
+  /** `METRICS_PORT` / `METRICS_HOST`: where `/metrics` and `/healthz` listen. Undefined: no metrics server. */
+  metrics?: { host: string; port: number };
 }
 
-/** Thrown when the environment is invalid; `problems` is one readable line per variable. */
+/**
+ * Thrown when the environment is invalid; `problems` is one readable phrase per variable. The message is
+ * one line (operators grep logs and process supervisors show the last line).
+ */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`zhenyan: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`zhenyan: invalid configuration: ${problems.join('; ')} (see .env.example)`);
   }
 }
 
@@ -86,6 +163,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Intl.supportedValuesOf('timeZone').includes(v.DEFAULT_TIMEZONE) && v.DEFAULT_TIMEZONE !== 'UTC') {
     throw new ConfigError([`DEFAULT_TIMEZONE: "${v.DEFAULT_TIMEZONE}" is not an IANA time zone (e.g. Asia/Shanghai)`]);
   }
+  if (v.SHARD_IDS && v.SHARD_COUNT === undefined) {
+    throw new ConfigError(['SHARD_IDS: needs SHARD_COUNT (the total number of shards, or auto)']);
+  }
+  if (v.SHARD_IDS && typeof v.SHARD_COUNT === 'number') {
+    const count = v.SHARD_COUNT;
+    const outside = v.SHARD_IDS.find((id) => id >= count);
+    if (outside !== undefined) throw new ConfigError([`SHARD_IDS: shard ${outside} does not exist with SHARD_COUNT=${count} (ids are 0 to ${count - 1})`]);
+  }
   return {
     discordToken: v.DISCORD_TOKEN,
     discordClientId: v.DISCORD_CLIENT_ID,
@@ -98,6 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     defaultTimeZone: v.DEFAULT_TIMEZONE,
     indexCacheDir: v.INDEX_CACHE_DIR,
+    ...(v.SHARD_COUNT !== undefined ? { shards: { count: v.SHARD_COUNT, ids: v.SHARD_IDS ?? null } } : {}),
+    ...(v.CLUSTER_PROCESSES !== undefined ? { clusterProcesses: v.CLUSTER_PROCESSES } : {}),
+    ...(v.METRICS_PORT !== undefined ? { metrics: { host: v.METRICS_HOST, port: v.METRICS_PORT } } : {}),
   };
 }
 
@@ -112,6 +200,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     database: config.databaseUrl ? `postgres ${safeDatabaseUrl(config.databaseUrl)}` : 'sqlite',
     logLevel: config.logLevel,
     defaultTimeZone: config.defaultTimeZone,
+    shards: config.shards ? { count: config.shards.count, ids: config.shards.ids ?? 'all' } : null,
+    metrics: config.metrics ? `${config.metrics.host}:${config.metrics.port}` : null,
   };
 }
 

@@ -24,7 +24,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? 'info',
-      base: { app: 'zhenyan' },
+      // pid: several processes (npm run cluster) share one output stream.
+      base: { app: 'zhenyan', pid: process.pid },
       redact: { paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' },
     },
     destination,

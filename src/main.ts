@@ -10,7 +10,8 @@ import { createLogger } from './logger.ts';
 import { loadLibrary } from './core/library.ts';
 import { nodejiebaBuild } from './core/text/tokenizer.ts';
 import { runConsoleLine } from './bot/console.ts';
-import { startBot } from './bot/start.ts';
+import { applyClusterEnv, exitWithManager, isClusterChild, reportClusterReady } from './bot/cluster-child.ts';
+import { startBot, type RunningBot } from './bot/start.ts';
 import { StorageError } from './core/store/database.ts';
 import { buildServices } from './bot/services.ts';
 import { LibraryHolder } from './bot/library-holder.ts';
@@ -18,13 +19,15 @@ import { formatProblem } from './core/corpus/load.ts';
 import { COMMANDS } from '../commands/index.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
+// Started by `npm run cluster`: take this process's shards from the cluster manager.
+applyClusterEnv(process.env);
 
 let config;
 try {
   config = loadConfig();
 } catch (error) {
   if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\nSee .env.example for every variable and its meaning.\n`);
+    process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
   throw error;
@@ -70,11 +73,15 @@ if (consoleMode) {
   }
   await services.close();
 } else {
+  const clusterChild = isClusterChild();
+  let bot: RunningBot | undefined;
+  if (clusterChild) exitWithManager(() => bot?.stop());
   try {
-    await startBot({ library, logger, config, commands: COMMANDS });
+    bot = await startBot({ library, logger, config, commands: COMMANDS, onReady: clusterChild ? reportClusterReady : undefined });
   } catch (error) {
-    // A bad DATABASE_URL, an unreachable server, an unopenable file: one line, no secret, non-zero exit.
-    if (error instanceof StorageError) {
+    // A shard plan that does not fit Discord's recommendation (SHARD_COUNT=auto), a bad DATABASE_URL, an
+    // unreachable server, an unopenable file: one line, no secret, non-zero exit.
+    if (error instanceof ConfigError || error instanceof StorageError) {
       process.stderr.write(`${error.message.split('\n')[0]}\n`);
       process.exit(1);
     }

@@ -4,6 +4,7 @@ import type { Library } from '../core/library.ts';
 import type { Logger } from '../logger.ts';
 import { CardService } from '../card/service.ts';
 import type { DailyService } from './daily-service.ts';
+import type { BotMetrics } from './metrics.ts';
 import { RateLimiter, type RateLimiterOptions } from './rate-limit.ts';
 import { InteractionRouter } from './router.ts';
 import type { Command, Services } from './types.ts';
@@ -22,6 +23,8 @@ export interface BuildServicesOptions {
   now?: () => Date;
   /** Commands to route (the composition root passes `commands/index.ts`'s list). */
   commands: readonly Command[];
+  /** Where interactions are counted. Default: nowhere. */
+  metrics?: BotMetrics;
   /**
    * Quote cards: a renderer to share (the bot shares one with the daily post), or false for none.
    * Default: a new {@link CardService} with its defaults (no worker starts and no font loads until
@@ -41,7 +44,7 @@ export function buildServices(options: BuildServicesOptions): { services: Servic
     ...(options.cards === false ? {} : { cards: options.cards ?? new CardService() }),
   };
   const limiter = options.consoleMode ? null : new RateLimiter(options.rateLimit);
-  const router = new InteractionRouter(options.commands, services, limiter);
+  const router = new InteractionRouter(options.commands, services, limiter, options.metrics);
   return {
     services,
     router,

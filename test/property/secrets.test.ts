@@ -88,7 +88,7 @@ describe('the token', () => {
   });
 
   it('never reaches a reply, whatever a user types (the token as a query included)', async () => {
-    for (const query of [token, `Bot ${token}`, token.slice(0, 30)]) {
+    for (const query of [token, `Bot ${token}`, token.slice(0, 30), `卖房创业 ${token}`]) {
       const callback = await harness.fake.sendInteraction(slashCommand('quote', { query }), 15_000);
       expect(JSON.stringify(callback.data)).not.toContain(token);
     }

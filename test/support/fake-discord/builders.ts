@@ -50,6 +50,17 @@ export function snowflake(atMs: number = Date.now()): string {
   return (((BigInt(atMs) - DISCORD_EPOCH) << 22n) | (1n << 17n) | snowflakeIncrement).toString();
 }
 
+/**
+ * A guild id whose shard is `shardId` of `shardCount` (`(id >> 22) % count`); `n` picks among many such
+ * ids (distinct for distinct `n`). Deterministic, so a test's guild layout is the same on every run.
+ */
+export function guildIdOnShard(shardId: number, shardCount: number, n = 0): string {
+  // A 2023 timestamp: ids have 19 digits like real ones.
+  const base = (1_700_000_000_000n - DISCORD_EPOCH) / BigInt(shardCount) * BigInt(shardCount);
+  const timestampPart = base + BigInt(n) * BigInt(shardCount) + BigInt(shardId);
+  return ((timestampPart << 22n) | BigInt(n % 4096)).toString();
+}
+
 /** Spec for a chat-input command (interaction type 2). */
 export function slashCommand(
   name: string,

@@ -1,7 +1,12 @@
 /**
- * Gateway of the fake Discord (WebSocket, JSON text frames, one session = shard 0 of 1): HELLO, heartbeats,
- * IDENTIFY → READY + GUILD_CREATE per guild, RESUME → replay of missed dispatches + RESUMED, dispatching
- * events, and the faults tests inject (dropped connections, INVALID_SESSION, RECONNECT, raw frames).
+ * Gateway of the fake Discord (WebSocket, JSON text frames): HELLO, heartbeats, IDENTIFY → READY + GUILD_CREATE
+ * per guild, RESUME → replay of missed dispatches + RESUMED, dispatching events, and the faults tests inject
+ * (dropped connections, INVALID_SESSION, RECONNECT, raw frames).
+ *
+ * Sharding: each IDENTIFY's `shard: [id, count]` (default `[0, 1]`) opens that shard's session; sessions of
+ * different shards live side by side, a new IDENTIFY replaces only its own shard's session. A guild's
+ * GUILD_CREATE and its events go only to shard `(guild_id >> 22) % count`, DMs to shard 0. The fault
+ * helpers (drop, invalid session, reconnect, raw frames) act on shard 0.
  *
  * @module
  */
@@ -38,7 +43,7 @@ export function onGatewayConnection(s: FakeDiscordState, ws: WebSocket, req: Inc
     info.closedAt = performance.now();
     info.closeCode = code;
     s.conns.delete(conn);
-    if (s.active === conn) s.active = undefined;
+    for (const [shardId, active] of s.activeByShard) if (active === conn) s.activeByShard.delete(shardId);
     // Like Discord: a client closing with 1000/1001 ends the session.
     if ((code === 1000 || code === 1001) && conn.session) {
       conn.session.invalidated = true;
@@ -110,7 +115,7 @@ export function onGatewayMessage(s: FakeDiscordState, conn: Conn, raw: WebSocket
   s.notify();
 }
 
-/** IDENTIFY: a new session (the previous one is invalidated), READY, then GUILD_CREATE per guild. */
+/** IDENTIFY: a new session for its shard (that shard's previous one is invalidated), READY, then GUILD_CREATE per guild it owns. */
 export function onIdentify(s: FakeDiscordState, conn: Conn, d: Json): void {
   s.identifies.push({ ...d, token: d.token === s.token ? '<valid>' : '<invalid>' });
   if (conn.session) {
@@ -121,19 +126,31 @@ export function onIdentify(s: FakeDiscordState, conn: Conn, d: Json): void {
     conn.ws.close(4004, 'Authentication failed.');
     return;
   }
-  const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, buffer: [], invalidated: false };
-  if (s.session) s.session.invalidated = true;
-  s.session = session;
+  const shard: [number, number] = Array.isArray(d.shard) ? [Number(d.shard[0]), Number(d.shard[1])] : [0, 1];
+  const [shardId, shardCount] = shard;
+  if (!Number.isInteger(shardId) || !Number.isInteger(shardCount) || shardCount < 1 || shardId < 0 || shardId >= shardCount) {
+    conn.ws.close(4010, 'Invalid shard.');
+    return;
+  }
+  const otherCount = [...s.sessionByShard.values()].find((other) => !other.invalidated && other.shard[0] !== shardId)?.shard[1];
+  if (otherCount !== undefined && otherCount !== shardCount) {
+    s.errors.push(`IDENTIFY with shard count ${shardCount} while other shards use ${otherCount}`);
+  }
+  const session: Session = { id: randomBytes(16).toString('hex'), shard, seq: 0, buffer: [], invalidated: false };
+  const previous = s.sessionByShard.get(shardId);
+  if (previous) previous.invalidated = true;
+  s.sessionByShard.set(shardId, session);
   s.sessions.set(session.id, session);
   conn.session = session;
   conn.info.identified = true;
-  s.active = conn;
-  const shard = Array.isArray(d.shard) ? d.shard : [0, 1];
-  dispatch(s, 'READY', {
+  conn.info.shard = shard;
+  s.activeByShard.set(shardId, conn);
+  const owned = s.guilds.filter((g) => Number((BigInt(g.id) >> 22n) % BigInt(shardCount)) === shardId);
+  dispatchOnShard(s, shardId, 'READY', {
     v: 10,
     user: s.botUser,
     user_settings: {},
-    guilds: s.guilds.map((g) => ({ id: g.id, unavailable: true })),
+    guilds: owned.map((g) => ({ id: g.id, unavailable: true })),
     relationships: [],
     private_channels: [],
     presences: [],
@@ -146,7 +163,7 @@ export function onIdentify(s: FakeDiscordState, conn: Conn, d: Json): void {
     application: { id: s.applicationId, flags: 0 },
     _trace: ['fake-discord'],
   });
-  for (const g of s.guilds) dispatch(s, 'GUILD_CREATE', guildCreatePayload(g));
+  for (const g of owned) dispatchOnShard(s, shardId, 'GUILD_CREATE', guildCreatePayload(g));
 }
 
 /** RESUME: replays what the client missed and sends RESUMED, or INVALID_SESSION / 4007 when it cannot. */
@@ -157,7 +174,7 @@ export function onResume(s: FakeDiscordState, conn: Conn, d: Json): void {
     conn.ws.close(4004, 'Authentication failed.');
     return;
   }
-  if (!session || session.invalidated || session !== s.session) {
+  if (!session || session.invalidated || session !== s.sessionByShard.get(session.shard[0])) {
     sendFrame(s, conn, { op: 9, d: false, s: null, t: null });
     return;
   }
@@ -170,22 +187,35 @@ export function onResume(s: FakeDiscordState, conn: Conn, d: Json): void {
   for (const other of s.conns) if (other !== conn && other.session === session) other.ws.terminate();
   conn.session = session;
   conn.info.resumed = true;
-  s.active = conn;
+  conn.info.shard = session.shard;
+  s.activeByShard.set(session.shard[0], conn);
   for (const frame of session.buffer) if (frame.s > seq) sendFrame(s, conn, frame);
-  dispatch(s, 'RESUMED', { _trace: ['fake-discord'] });
+  dispatchOnShard(s, session.shard[0], 'RESUMED', { _trace: ['fake-discord'] });
 }
 
 /**
- * Dispatches an event (op 0) with the next sequence number. Without an open connection the event is only
- * buffered and will be replayed on RESUME (like Discord). Returns the sequence number.
+ * Dispatches an event (op 0) on the shard that owns its guild (`guild_id`, or `id` for GUILD_* events;
+ * shard 0 for events without a guild) with that shard's next sequence number. Without an open connection
+ * the event is only buffered and will be replayed on RESUME (like Discord). Returns the sequence number.
  */
 export function dispatch(s: FakeDiscordState, eventName: string, data: Json): number {
-  const session = s.session;
-  if (!session) throw new Error('FakeDiscord.dispatch: no gateway session yet (client never IDENTIFYed)');
+  return dispatchOnShard(s, shardOfEvent(s, eventName, data), eventName, data);
+}
+
+/** The shard an event goes to (see {@link dispatch}). */
+export function shardOfEvent(s: FakeDiscordState, eventName: string, data: Json): number {
+  const guildId = data?.guild_id ?? (eventName.startsWith('GUILD_') && typeof data?.id === 'string' ? data.id : undefined);
+  return s.shardFor(guildId);
+}
+
+/** Dispatches an event on one shard's session (see {@link dispatch}). */
+export function dispatchOnShard(s: FakeDiscordState, shardId: number, eventName: string, data: Json): number {
+  const session = s.sessionByShard.get(shardId);
+  if (!session) throw new Error(`FakeDiscord.dispatch: no gateway session for shard ${shardId} yet (never IDENTIFYed)`);
   const frame = { op: 0 as const, s: ++session.seq, t: eventName, d: data };
   session.buffer.push(frame);
   if (session.buffer.length > 2_000) session.buffer.splice(0, session.buffer.length - 2_000);
-  const conn = s.active;
+  const conn = s.activeByShard.get(shardId);
   if (conn && conn.session === session) sendFrame(s, conn, frame);
   return frame.s;
 }

@@ -13,8 +13,10 @@
  * ```
  *
  * One HTTP server on 127.0.0.1 (random port) serves both `/api/v10/...` and the gateway WebSocket upgrade.
- * The gateway speaks JSON text frames only (no zlib / etf). A single gateway session (shard 0 of 1) is modelled:
- * IDENTIFY → READY (+ GUILD_CREATE per configured guild), RESUME → replay of missed dispatches + RESUMED,
+ * The gateway speaks JSON text frames only (no zlib / etf). One session per shard (`shard: [id, count]` in
+ * IDENTIFY, `[0, 1]` by default; `shardCount` sets what GET /gateway/bot recommends): IDENTIFY → READY
+ * (+ GUILD_CREATE per guild the shard owns), RESUME → replay of missed dispatches + RESUMED, a guild's events
+ * and interactions on its owner shard only (`(guild_id >> 22) % count`), DMs on shard 0;
  * heartbeats ACKed unless told otherwise. Every REST request is recorded in {@link FakeDiscord.requests}.
  *
  * Caveats worth knowing (measured against discord.js 14.28 / @discordjs/ws 1.2 / @discordjs/rest 2.6):
@@ -62,7 +64,7 @@ import type {
   RecordedRequest,
 } from './types.ts';
 
-export { autocomplete, button, modalSubmit, noIdentifyThrottle, slashCommand, snowflake, stringSelect } from './builders.ts';
+export { autocomplete, button, guildIdOnShard, modalSubmit, noIdentifyThrottle, slashCommand, snowflake, stringSelect } from './builders.ts';
 export type {
   AutocompleteSpec,
   ComponentSpec,
@@ -216,6 +218,16 @@ export class FakeDiscord {
     return this.state.connected;
   }
 
+  /** Shard ids with an open, identified/resumed connection, ascending. */
+  get connectedShards(): number[] {
+    return this.state.connectedShards;
+  }
+
+  /** The shard that receives a guild's events under the shard count the clients identified with (0 for DMs). */
+  shardFor(guildId: string | null | undefined): number {
+    return this.state.shardFor(guildId);
+  }
+
   // ------------------------------------------------------------------------------------------ lifecycle
 
   /** Closes all sockets and the server, rejects pending waits. Idempotent. */
@@ -232,7 +244,7 @@ export class FakeDiscord {
     s.waiters.clear();
     for (const c of s.conns) c.ws.terminate();
     s.conns.clear();
-    s.active = undefined;
+    s.activeByShard.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -245,6 +257,13 @@ export class FakeDiscord {
     return this.state.waitUntil(() => (this.connected ? true : undefined), timeoutMs, 'a ready gateway connection').then(
       () => undefined,
     );
+  }
+
+  /** Resolves once every shard in `shardIds` has an open, identified/resumed connection. */
+  waitForShards(shardIds: readonly number[], timeoutMs = 10_000): Promise<void> {
+    return this.state
+      .waitUntil(() => (shardIds.every((id) => this.connectedShards.includes(id)) ? true : undefined), timeoutMs, `shards ${shardIds.join(',')} ready`)
+      .then(() => undefined);
   }
 
   /** Resolves when the total number of IDENTIFYs reaches `count` (default: one more than now). */

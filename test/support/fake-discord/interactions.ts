@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_EVERYONE_PERMISSIONS, DEFAULT_USER, fullUser, memberJson, snowflake, stableSnowflake } from './builders.ts';
-import { dispatch } from './gateway.ts';
+import { dispatchOnShard, shardOfEvent } from './gateway.ts';
 import { editMessage, makeMessage, validateMessage } from './messages.ts';
 import { errorResponse, formError } from './responses.ts';
 import type { FakeDiscordState } from './state.ts';
@@ -131,15 +131,17 @@ export function buildInteraction(s: FakeDiscordState, spec: InteractionSpec): Js
  */
 export function dispatchInteraction(s: FakeDiscordState, specOrPayload: InteractionSpec): DispatchedInteraction {
   const payload = buildInteraction(s, specOrPayload);
-  const pending: PendingInteraction = { payload, followups: new Set() };
+  const shard = shardOfEvent(s, 'INTERACTION_CREATE', payload);
+  const pending: PendingInteraction = { payload, shard, followups: new Set() };
   if (payload.type === 3 && payload.message?.id) pending.componentMessageId = payload.message.id;
   s.interactions.set(payload.id, pending);
   s.interactionsByToken.set(payload.token, pending);
-  dispatch(s, 'INTERACTION_CREATE', payload);
+  dispatchOnShard(s, shard, 'INTERACTION_CREATE', payload);
   return {
     payload,
     id: payload.id,
     token: payload.token,
+    shard,
     waitForCallback: (timeoutMs = 5_000) =>
       s.waitUntil(() => pending.callback, timeoutMs, `the callback of interaction ${payload.id}`),
   };

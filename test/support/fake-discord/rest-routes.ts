@@ -31,8 +31,8 @@ export function buildRoutes(s: FakeDiscordState): BuiltinRoute[] {
     route('GET', '/gateway/bot', () =>
       ok({
         ...gateway(),
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        shards: s.opts.shardCount,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: s.opts.maxConcurrency },
       }),
     ),
     route('GET', '/users/@me', () => ok(s.botUser)),

@@ -51,7 +51,7 @@ export class FakeDiscordState {
   heartbeatsReceived = 0;
   heartbeatsAcked = 0;
 
-  readonly opts: Required<Pick<FakeDiscordOptions, 'heartbeatIntervalMs' | 'validate' | 'nonceWindowMs' | 'globalRequestsPerSecond' | 'restLatencyMs'>>;
+  readonly opts: Required<Pick<FakeDiscordOptions, 'heartbeatIntervalMs' | 'validate' | 'nonceWindowMs' | 'shardCount' | 'maxConcurrency' | 'globalRequestsPerSecond' | 'restLatencyMs'>>;
   /** Times (ms) of the REST requests counted in the current one-second global window. */
   readonly globalWindow: number[] = [];
   /** How many requests the global limit refused (429). */
@@ -59,10 +59,10 @@ export class FakeDiscordState {
   port = 0;
   stopped = false;
   readonly conns = new Set<Conn>();
-  /** The connection with an identified/resumed session that dispatches go to. */
-  active: Conn | undefined;
-  /** The current gateway session (the only one RESUME accepts). */
-  session: Session | undefined;
+  /** Per shard id: the connection with an identified/resumed session that the shard's dispatches go to. */
+  readonly activeByShard = new Map<number, Conn>();
+  /** Per shard id: the current gateway session (the only one of that shard RESUME accepts). */
+  readonly sessionByShard = new Map<number, Session>();
   readonly sessions = new Map<string, Session>();
   readonly interactions = new Map<string, PendingInteraction>();
   readonly interactionsByToken = new Map<string, PendingInteraction>();
@@ -86,6 +86,8 @@ export class FakeDiscordState {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       validate: options.validate ?? true,
       nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000,
+      shardCount: options.shardCount ?? 1,
+      maxConcurrency: options.maxConcurrency ?? 16,
       globalRequestsPerSecond: options.globalRequestsPerSecond ?? Infinity,
       restLatencyMs: options.restLatencyMs ?? 0,
     };
@@ -106,9 +108,41 @@ export class FakeDiscordState {
     return `ws://127.0.0.1:${this.port}`;
   }
 
-  /** True while a gateway connection is open and has an identified/resumed session. */
+  /** Shard 0's active connection (the only one of an unsharded client). */
+  get active(): Conn | undefined {
+    return this.activeByShard.get(0);
+  }
+  set active(conn: Conn | undefined) {
+    if (conn) this.activeByShard.set(0, conn);
+    else this.activeByShard.delete(0);
+  }
+
+  /** Shard 0's current session (the only one of an unsharded client). */
+  get session(): Session | undefined {
+    return this.sessionByShard.get(0);
+  }
+
+  /** True while shard 0 has an open connection with an identified/resumed session. */
   get connected(): boolean {
     return this.active !== undefined && this.active.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Shard ids that have an open connection with an identified/resumed session, ascending. */
+  get connectedShards(): number[] {
+    return [...this.activeByShard]
+      .filter(([, conn]) => conn.ws.readyState === WebSocket.OPEN)
+      .map(([id]) => id)
+      .sort((a, b) => a - b);
+  }
+
+  /**
+   * The shard that receives events of `guildId`: `(guild_id >> 22) % count` with the shard count the
+   * connected clients identified with; 0 for DMs or when nobody sharded.
+   */
+  shardFor(guildId: string | undefined | null): number {
+    if (!guildId) return 0;
+    const count = [...this.sessionByShard.values()].find((session) => !session.invalidated)?.shard[1] ?? 1;
+    return Number((BigInt(guildId) >> 22n) % BigInt(count));
   }
 
   /** Resolves with `probe()` once it is defined (re-checked on every {@link notify}); rejects after `timeoutMs`. */
@@ -177,6 +211,6 @@ export class FakeDiscordState {
     this.gatewayConnections.length = 0;
     this.gatewayConnections.push(...open);
     for (const c of this.conns) c.info.received.length = 0;
-    if (this.session) this.session.buffer.length = 0;
+    for (const session of this.sessionByShard.values()) session.buffer.length = 0;
   }
 }

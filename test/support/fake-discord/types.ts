@@ -89,6 +89,17 @@ export interface FakeDiscordOptions {
   /** How long `enforce_nonce` deduplicates channel messages. Default 5 minutes. */
   nonceWindowMs?: number;
   /**
+   * The shard count `GET /gateway/bot` recommends (`shards`). Default 1. Clients may IDENTIFY with any
+   * `shard: [id, count]`; each guild (its GUILD_CREATE and its interactions) goes to the connection of shard
+   * `(guild_id >> 22) % count` only, DMs to shard 0, as on Discord.
+   */
+  shardCount?: number;
+  /**
+   * `session_start_limit.max_concurrency` of `GET /gateway/bot`. Default 16, so discord.js identifies a
+   * process's shards without its 5 s wait between them (a large bot's value; real small bots get 1).
+   */
+  maxConcurrency?: number;
+  /**
    * Discord's global rate limit: at most this many REST requests per second (interaction callbacks and
    * webhooks exempt, as on Discord); beyond it a 429 with `x-ratelimit-global: true` and `retry_after`.
    * Default: unlimited.
@@ -248,6 +259,8 @@ export interface DispatchedInteraction {
   payload: Json;
   id: string;
   token: string;
+  /** The shard whose connection it was dispatched on (the guild's owner; 0 for DMs). */
+  shard: number;
   /** Resolves with the first callback for this interaction (checks already-received ones first). */
   waitForCallback(timeoutMs?: number): Promise<InteractionCallback>;
 }
@@ -265,6 +278,8 @@ export interface GatewayConnectionInfo {
   received: number[];
   identified: boolean;
   resumed: boolean;
+  /** `[shard id, shard count]` of the session this connection identified or resumed. */
+  shard?: [number, number];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -290,6 +305,8 @@ export interface FakeGuildState {
 
 export interface Session {
   id: string;
+  /** `[shard id, shard count]` from IDENTIFY (`[0, 1]` when the client did not shard). */
+  shard: [number, number];
   seq: number;
   /** Sent dispatches, for RESUME replay. */
   buffer: Array<{ op: 0; s: number; t: string; d: Json }>;
@@ -304,6 +321,8 @@ export interface Conn {
 
 export interface PendingInteraction {
   payload: Json;
+  /** The shard whose connection the INTERACTION_CREATE was dispatched on. */
+  shard?: number;
   sentAt?: number;
   callback?: InteractionCallback;
   originalMessageId?: string;
