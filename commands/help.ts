@@ -8,6 +8,7 @@ import { defineCommand } from '../src/bot/types.ts';
 /** Usage lines shown by /help, in order. Keys match `localize.ts`. */
 const USAGE: Array<[string, string]> = [
   ['quote', '/quote query:卖房创业 [speaker:季昕华] [source:…]'],
+  ['perspectives', '/perspectives topic:开源'],
   ['random', '/random [speaker:黄东旭]'],
   ['speaker', '/speaker name:一乐'],
   ['sources', '/sources'],

@@ -6,6 +6,7 @@
 import type { Command } from '../src/bot/types.ts';
 import daily from './daily.ts';
 import help from './help.ts';
+import perspectives from './perspectives.ts';
 import quote from './quote.ts';
 import random from './random.ts';
 import sources from './sources.ts';
@@ -13,4 +14,4 @@ import speaker from './speaker.ts';
 import tip from './tip.ts';
 
 /** Every command, in `/help` order. */
-export const COMMANDS: readonly Command[] = [quote, random, speaker, sources, tip, daily, help];
+export const COMMANDS: readonly Command[] = [quote, perspectives, random, speaker, sources, tip, daily, help];

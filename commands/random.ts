@@ -17,7 +17,7 @@ export default defineCommand({
     const { library } = context.services;
     const pick = randomQuotable(library, speaker, Math.random);
     if (pick.problem === 'unknown-speaker') {
-      const names = library.index.speakers().map((entry) => entry.speaker.name).join(', ');
+      const names = library.index.people().map((entry) => entry.speaker.name).join(', ');
       return context.reply({ content: messages.unknownSpeaker[context.locale](names), ephemeral: true });
     }
     if (!pick.passage) return context.reply({ content: t(messages.randomEmpty, context.locale), ephemeral: true });

@@ -17,10 +17,15 @@ export default defineCommand({
   async execute(context, { name }) {
     const { library } = context.services;
     const { locale } = context;
-    const matches = library.index.resolveSpeaker(name);
+    // A whole name or alias first; else the best partial or Latin match (`qi`, `huang`, `东旭`), one person.
+    let matches = library.index.resolveSpeaker(name);
+    if (matches.length === 0) {
+      const best = library.index.findSpeakers(name, 1)[0];
+      matches = best ? best.interviewIds.map((interviewId) => ({ interviewId, speaker: best.speaker })) : [];
+    }
     const first = matches[0];
     if (!first) {
-      const names = library.index.speakers().map((entry) => entry.speaker.name).join(', ');
+      const names = library.index.people().map((entry) => entry.speaker.name).join(', ');
       return context.reply({ content: messages.unknownSpeaker[locale](names), ephemeral: true });
     }
     const { speaker } = first;

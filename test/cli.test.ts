@@ -41,10 +41,33 @@ describe('search', () => {
     expect(parsed.query).toBe('TiDB');
     expect(parsed.results).toHaveLength(3);
     const first = parsed.results[0];
-    expect(Object.keys(first).sort()).toEqual(['context', 'date', 'id', 'publication', 'quote', 'score', 'source', 'speaker', 'title', 'url'].sort());
+    expect(Object.keys(first).sort()).toEqual(['context', 'date', 'id', 'narration', 'publication', 'question', 'quote', 'score', 'source', 'speaker', 'title', 'url', 'words'].sort());
+    expect(first.quote).toContain(first.words);
     expect(typeof first.score).toBe('number');
     expect(first.quote).toContain('TiDB');
     expect(first.date === null || /^\d{4}-\d{2}-\d{2}$/u.test(first.date)).toBe(true);
+  });
+
+  it('gives the speaker’s own words apart from narration, and the question an answer follows', async () => {
+    const { library } = await import('./support/bot-harness.ts').then((m) => ({ library: m.testLibrary() }));
+    const mixed = library.passages.find((p) => p.quoteSpans !== null && p.speakerId !== null)!;
+    const words = mixed.text.slice(mixed.quoteSpans![0]!.start, mixed.quoteSpans![mixed.quoteSpans!.length - 1]!.end);
+    const found = JSON.parse((await cli(['search', words, '--json', '--limit', '50'])).out[0]!).results.find((r: { id: string }) => r.id === mixed.id);
+    expect(found.words).toBe(words);
+    expect(found.narration.before ?? found.narration.after).toBeTruthy();
+    const answer = library.passages.find((p) => p.answersTo !== null)!;
+    const record = JSON.parse((await cli(['search', answer.text, '--json', '--limit', '50'])).out[0]!).results.find((r: { id: string }) => r.id === answer.id);
+    expect(record.question.id).toBe(answer.answersTo);
+    expect(record.question.text.length).toBeLessThanOrEqual(60);
+  });
+
+  it('returns the best hit per speaker with --per-speaker', async () => {
+    const parsed = JSON.parse((await cli(['search', '开源', '--per-speaker', '--json', '--limit', '4'])).out[0]!);
+    const speakers = parsed.results.map((r: { speaker: string | null }) => r.speaker);
+    expect(speakers.length).toBeGreaterThan(1);
+    expect(speakers.length).toBeLessThanOrEqual(4);
+    expect(new Set(speakers).size).toBe(speakers.length);
+    expect(speakers).not.toContain(null);
   });
 
   it('filters by speaker alias and by source', async () => {

@@ -5,6 +5,7 @@ import random from '../commands/random.ts';
 import speaker from '../commands/speaker.ts';
 import sources from '../commands/sources.ts';
 import help from '../commands/help.ts';
+import perspectives from '../commands/perspectives.ts';
 import { COMMANDS } from '../commands/index.ts';
 import { InteractionRouter } from '../src/bot/router.ts';
 import { RateLimiter } from '../src/bot/rate-limit.ts';
@@ -85,7 +86,9 @@ describe('/random, /speaker, /sources, /help', () => {
     await runCommand(random, context);
     const description = recorded.replies[0]!.embeds![0]!.description!;
     const tips = context.services.library.tipIds.map((id) => context.services.library.index.passage(id)!.text.slice(0, 10));
-    expect(tips.some((start) => description.replaceAll('\\', '').startsWith(start))).toBe(true);
+    // The quote may follow a short line with the question it answers.
+    const lines = description.replaceAll('\\', '').split('\n');
+    expect(tips.some((start) => lines.some((line) => line.startsWith(start)))).toBe(true);
   });
 
   it('/random with an unknown speaker refuses politely', async () => {
@@ -101,6 +104,58 @@ describe('/random, /speaker, /sources, /help', () => {
     expect(embed.title).toBe('季昕华');
     expect(embed.description).toContain('UCloud');
     expect(embed.fields!.find((f) => f.name === 'Interviews')!.value).toContain('A计划');
+  });
+
+  it('/speaker takes partial and Latin names (qi, huang) and never suggests generic roles', async () => {
+    for (const [typed, name] of [
+      ['qi', 'Qi Jun'],
+      ['huang', '黄东旭'],
+      ['东旭', '黄东旭'],
+    ] as const) {
+      const { context, recorded } = commandContext('speaker', { name: typed });
+      await runCommand(speaker, context);
+      expect(recorded.replies[0]!.embeds![0]!.title, typed).toBe(name);
+    }
+    const unknown = commandContext('speaker', { name: 'Nobody at all' });
+    await runCommand(speaker, unknown.context);
+    expect(unknown.recorded.replies[0]!.ephemeral).toBe(true);
+    expect(unknown.recorded.replies[0]!.content).not.toMatch(/观众|投资人/u);
+    const choices = autocompleteContext('speaker', { name: 'name', value: '' });
+    await speaker.autocomplete!(choices.context);
+    const offered = choices.recorded.choices.map((c) => c.value);
+    expect(offered).toContain('季昕华');
+    expect(offered).not.toContain('观众');
+    expect(offered).not.toContain('投资人');
+  });
+
+  it('/quote shows the question above an answer, and narration apart from the words', async () => {
+    const { context, recorded } = commandContext('quote', { query: '技术创业的先决条件' });
+    await runCommand(quote, context);
+    const description = recorded.replies[0]!.embeds![0]!.description!;
+    expect(description.split('\n')[0]).toMatch(/^> 刘超 asked: /u);
+    expect(recorded.replies[0]!.embeds![0]!.author!.name).toMatch(/^季昕华/u);
+    const snore = commandContext('quote', { query: '打呼噜' }, { locale: 'zh-CN' });
+    await runCommand(quote, snore.context);
+    const lines = snore.recorded.replies[0]!.embeds![0]!.description!.split('\n');
+    expect(lines[0]).toMatch(/^\*.*张鑫.*\*$/u);
+    expect(lines[1]).toContain('**打呼噜**');
+    expect(lines[1]).not.toContain('张鑫');
+  });
+
+  it('/perspectives gives one field per speaker (at most 5), each with its interview', async () => {
+    const { context, recorded } = commandContext('perspectives', { topic: '开源' });
+    await runCommand(perspectives, context);
+    const embed = recorded.replies[0]!.embeds![0]!;
+    expect(embed.title).toContain('开源');
+    expect(embed.fields!.length).toBeGreaterThan(1);
+    expect(embed.fields!.length).toBeLessThanOrEqual(5);
+    const names = embed.fields!.map((f) => f.name.split(' · ')[0]);
+    expect(new Set(names).size).toBe(names.length);
+    for (const field of embed.fields!) expect(field.value).toMatch(/\n— .+$/u);
+    expect(JSON.stringify(embed).length).toBeLessThan(6500);
+    const none = commandContext('perspectives', { topic: 'zzzqqqxxx' });
+    await runCommand(perspectives, none.context);
+    expect(none.recorded.replies[0]!.ephemeral).toBe(true);
   });
 
   it('/sources and /help fit Discord’s limits', async () => {

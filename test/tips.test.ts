@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { testLibrary } from './support/bot-harness.ts';
 
 function passage(text: string, speakerId: string | null = 'x', id = 'i#1'): Passage {
-  return { id, text, speakerId, speakerName: speakerId, interviewId: 'i', paragraphIndex: 1, section: null, context: { before: null, after: null } };
+  return { id, text, speakerId, speakerName: speakerId, interviewId: 'i', paragraphIndex: 1, section: null, context: { before: null, after: null }, part: speakerId === null ? null : 'guest', quoteSpans: null, answersTo: null, answers: [] };
 }
 
 describe('scoreTip', () => {

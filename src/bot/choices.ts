@@ -18,11 +18,13 @@ function rank<T>(candidates: T[], keys: (item: T) => string[], typed: string, no
   return scored.sort((a, b) => a.score - b.score).map((entry) => entry.item);
 }
 
-/** Speakers matching what the user typed (name, alias, Latin name), at most 25. Value: the speaker's name. */
+/**
+ * People matching what the user typed (name, alias, partial or Latin name: `qi`, `huang`), at most 25; generic
+ * roles such as the audience are not offered. Value: the speaker's name.
+ */
 export function speakerChoices(library: Library, typed: string): Choice[] {
-  const speakers = library.index.speakers();
-  return rank(speakers, (entry) => [entry.speaker.name, entry.speaker.id, ...entry.speaker.aliases], typed, library.tokenizer.normalize)
-    .slice(0, LIMITS.choices)
+  return library.index
+    .findSpeakers(typed, LIMITS.choices)
     .map(({ speaker }) => {
       const detail = [speaker.company, speaker.aliases.filter((a) => a !== speaker.name).slice(0, 2).join('/')].filter(Boolean).join(' · ');
       return { name: truncate(detail ? `${speaker.name} (${detail})` : speaker.name, LIMITS.choiceName), value: truncate(speaker.name, LIMITS.choiceValue) };

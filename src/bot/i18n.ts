@@ -67,6 +67,21 @@ export const messages = {
     'zh-CN': (suggestions: string) => (suggestions ? `没有找到匹配的段落。你是不是想找：${suggestions}？` : '没有找到匹配的段落。试试更少或别的词。'),
     'zh-TW': (suggestions: string) => (suggestions ? `沒有找到符合的段落。你是不是想找：${suggestions}？` : '沒有找到符合的段落。試試更少或別的詞。'),
   } satisfies Template<[string]>,
+  asked: {
+    en: (who: string | null, question: string) => `${who ? `${who} asked` : 'Asked'}: ${question}`,
+    'zh-CN': (who: string | null, question: string) => `${who ?? ''}问：${question}`,
+    'zh-TW': (who: string | null, question: string) => `${who ?? ''}問：${question}`,
+  } satisfies Template<[string | null, string]>,
+  perspectivesTitle: {
+    en: (topic: string) => `Perspectives: ${topic}`,
+    'zh-CN': (topic: string) => `各家观点：${topic}`,
+    'zh-TW': (topic: string) => `各家觀點：${topic}`,
+  } satisfies Template<[string]>,
+  perspectivesNone: {
+    en: 'Nobody in the corpus speaks about that. Try another topic, like `开源` or `融资`.',
+    'zh-CN': '没有讲者谈到这个话题。试试别的话题，比如 `开源` 或 `融资`。',
+    'zh-TW': '沒有講者談到這個話題。試試別的話題，例如 `開源` 或 `融資`。',
+  } satisfies Text,
   queryCut: {
     en: (n: number) => `Your query was long: I searched its first ${n} characters.`,
     'zh-CN': (n: number) => `查询太长，只搜索了前 ${n} 个字符。`,

@@ -35,6 +35,14 @@ const ENTRIES: Record<string, Entry> = {
     name: { 'zh-CN': '讲者', 'zh-TW': '講者' },
     description: { en: 'Only passages by this person', 'zh-CN': '只看这位讲者', 'zh-TW': '只看這位講者' },
   },
+  perspectives: {
+    name: { 'zh-CN': '各家观点', 'zh-TW': '各家觀點' },
+    description: { en: 'Each speaker’s best passage on a topic, side by side', 'zh-CN': '每位讲者对同一话题最相关的一段话，并排展示', 'zh-TW': '每位講者對同一話題最相關的一段話，並排展示' },
+  },
+  'perspectives.topic': {
+    name: { 'zh-CN': '话题', 'zh-TW': '話題' },
+    description: { en: 'The topic, e.g. 开源, 融资, open source', 'zh-CN': '话题，例如 开源、融资', 'zh-TW': '話題，例如 開源、融資' },
+  },
   speaker: {
     name: { 'zh-CN': '讲者', 'zh-TW': '講者' },
     description: { en: 'Who is this person, and one of their best quotes', 'zh-CN': '这位讲者是谁，以及一句代表性的话', 'zh-TW': '這位講者是誰，以及一句代表性的話' },

@@ -1,7 +1,8 @@
 /** Builds the bot's embeds from domain objects. Every embed leaves here within Discord's limits. */
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { InterviewMeta, Passage, Speaker } from '../core/corpus/types.ts';
-import { applyHighlights, type Highlight } from '../core/search/highlight.ts';
+import { applyHighlights, highlightsWithin, type Highlight } from '../core/search/highlight.ts';
+import { questionLine, quoteParts } from '../core/search/record.ts';
 import { messages, t, type Locale } from './i18n.ts';
 import { clampEmbed, escapeMarkdown } from './limits.ts';
 
@@ -15,6 +16,26 @@ export interface QuoteView {
   speaker: Speaker | null;
   /** Ranges to show in bold. Default none. */
   highlights?: readonly Highlight[];
+  /** The question the passage answers, shown as a short line above it ("刘超问：…"). Default none. */
+  question?: { passage: Passage; speaker: string | null } | null;
+}
+
+/**
+ * The body of a quote: the question it answers as a short line (so the answer keeps its meaning), the
+ * narration around the speaker's words in italics on lines of their own (「张鑫心里有点打鼓:」 is not his),
+ * and the words themselves, verbatim, matched terms in bold.
+ */
+export function quoteBody(view: QuoteView, locale: Locale): string {
+  const { passage } = view;
+  const parts = quoteParts(passage);
+  const highlights = highlightsWithin(view.highlights ?? [], parts.offset, parts.offset + parts.words.length);
+  const words = applyHighlights(parts.words, highlights, (s) => `**${escapeMarkdown(s)}**`, escapeMarkdown);
+  const lines: string[] = [];
+  if (view.question) lines.push(`> ${escapeMarkdown(messages.asked[locale](view.question.speaker, questionLine(view.question.passage)))}`);
+  if (parts.before) lines.push(`*${escapeMarkdown(parts.before)}*`);
+  lines.push(words);
+  if (parts.after) lines.push(`*${escapeMarkdown(parts.after)}*`);
+  return lines.join('\n');
 }
 
 /** "季昕华 · UCloud 创始人", or the localised word for narration. */
@@ -30,15 +51,14 @@ export function publicationLine(interview: InterviewMeta): string | null {
   return parts.length > 0 ? parts.join(' · ') : null;
 }
 
-/** The quote embed: the passage verbatim (matched terms in bold), who said it, and where. */
+/** The quote embed: the passage verbatim (see {@link quoteBody}), who said it, and where. */
 export function quoteEmbed(view: QuoteView, locale: Locale, footerExtra?: string, extraFields: readonly APIEmbedField[] = []): APIEmbed {
-  const { passage, interview, speaker } = view;
-  const quote = applyHighlights(passage.text, view.highlights ?? [], (s) => `**${escapeMarkdown(s)}**`, escapeMarkdown);
+  const { interview, speaker } = view;
   const footer = [publicationLine(interview), footerExtra].filter(Boolean).join(' · ');
   return clampEmbed({
     color: EMBED_COLOR,
     author: { name: speakerLine(speaker, locale) },
-    description: quote,
+    description: quoteBody(view, locale),
     fields: [
       {
         name: t(messages.source, locale),

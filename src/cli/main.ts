@@ -8,8 +8,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadLibrary, type Library } from '../core/library.ts';
 import type { SearchResponse } from '../core/search/engine.ts';
-import { applyHighlights } from '../core/search/highlight.ts';
-import { toQuoteRecord } from '../core/search/record.ts';
+import { applyHighlights, highlightsWithin } from '../core/search/highlight.ts';
+import { questionLine, quoteParts, toQuoteRecord } from '../core/search/record.ts';
 import { runCardCommand } from './card.ts';
 import { runTipCommand } from './tip.ts';
 import { checkCommand, importCommand } from './data-commands.ts';
@@ -19,7 +19,8 @@ import { formatProblem } from '../core/corpus/load.ts';
 export { UsageError, type CliIo, type ParsedArgs } from './io.ts';
 
 const USAGE = `usage: npm run --silent cli -- <command>
-  search "<query>" [--limit N] [--speaker NAME] [--source ID] [--json]
+  search "<query>" [--limit N] [--speaker NAME] [--source ID] [--per-speaker] [--json]
+                                   --per-speaker: the best passage of each speaker (N speakers)
   search --stdin --json            one query per input line, one JSON object per output line
   sources [--json]                 the interviews, their speakers and passage counts
   passages --json                  every indexed passage as JSON Lines
@@ -82,6 +83,7 @@ async function searchCommand(args: string[], io: CliIo, getLibrary: () => Librar
     source: { type: 'string' },
     json: { type: 'boolean' },
     stdin: { type: 'boolean' },
+    'per-speaker': { type: 'boolean' },
   });
   const limit = typeof values.limit === 'string' ? Number(values.limit) : 5;
   if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new UsageError('--limit takes a whole number from 1 to 50');
@@ -94,7 +96,8 @@ async function searchCommand(args: string[], io: CliIo, getLibrary: () => Librar
   const library = getLibrary();
   const speaker = typeof values.speaker === 'string' ? values.speaker : undefined;
   const source = typeof values.source === 'string' ? values.source : undefined;
-  const run = (text: string) => library.index.search({ text, limit, speaker, source });
+  const perSpeaker = values['per-speaker'] === true;
+  const run = (text: string) => (perSpeaker ? library.index.searchPerSpeaker({ text, limit, speaker, source }) : library.index.search({ text, limit, speaker, source }));
 
   if (values.stdin) {
     for await (const line of io.stdinLines()) io.stdout(JSON.stringify(searchJson(run(line))));
@@ -109,7 +112,7 @@ async function searchCommand(args: string[], io: CliIo, getLibrary: () => Librar
 export function searchJson(response: SearchResponse) {
   return {
     query: response.query,
-    results: response.hits.map((hit) => ({ ...toQuoteRecord(hit.passage, hit.interview, hit.speaker), score: round(hit.score) })),
+    results: response.hits.map((hit) => ({ ...toQuoteRecord(hit.passage, hit.interview, hit.speaker, hit.question), score: round(hit.score) })),
     ...(response.problem ? { problem: response.problem, message: problemMessage(response) } : {}),
     ...(response.truncated ? { truncated: true } : {}),
     ...(response.hits.length === 0 ? { suggestions: response.suggestions } : {}),
@@ -147,7 +150,12 @@ function renderSearch(response: SearchResponse, color: boolean): string {
     const who = hit.speaker ? `${hit.speaker.name}${hit.speaker.role || hit.speaker.company ? ` (${[hit.speaker.company, hit.speaker.role].filter(Boolean).join(' ')})` : ''}` : '(narration)';
     const where = [hit.interview.title, hit.interview.publication, hit.interview.date].filter(Boolean).join(' · ');
     lines.push(`${i + 1}. ${who}`);
-    lines.push(`   “${applyHighlights(hit.passage.text, hit.highlights, bold)}”`);
+    if (hit.question) lines.push(`   ${hit.question.speaker ?? ''}问：${questionLine(hit.question.passage)}`);
+    // The narration around a speaker's words (「张鑫心里有点打鼓:」) is shown apart, in brackets.
+    const parts = quoteParts(hit.passage);
+    if (parts.before) lines.push(`   (${parts.before})`);
+    lines.push(`   “${applyHighlights(parts.words, highlightsWithin(hit.highlights, parts.offset, parts.offset + parts.words.length), bold)}”`);
+    if (parts.after) lines.push(`   (${parts.after})`);
     lines.push(`   — ${where}${hit.interview.url ? ` ${hit.interview.url}` : ''}`);
     lines.push(`   id ${hit.passage.id} · score ${round(hit.score)}`);
   });

@@ -12,13 +12,14 @@ import { QuoteIndex } from './search/engine.ts';
 import { IndexFileError, INDEX_FILE_VERSION } from './search/index-file.ts';
 import { readTipCuration, selectTips } from './tips/select.ts';
 import { createTokenizer, readUserWords, type Tokenizer } from './text/tokenizer.ts';
+import { readSynonymGroups, synonymMap } from './text/synonyms.ts';
 
 /** Bump when the tokenizer or index options change, so cached indexes are rebuilt. */
-const INDEX_FORMAT_VERSION = 1;
+const INDEX_FORMAT_VERSION = 2; // 2: the speaker field also holds the speaker's company
 
 /** Options of {@link loadLibrary}. */
 export interface LibraryOptions {
-  /** Folder holding `interviews/` and `dict.txt`. Default: the project's `data/`. */
+  /** Folder holding `interviews/`, `dict.txt` and `synonyms.txt`. Default: the project's `data/`. */
   dataDir?: string;
   /**
    * Already-parsed interviews to use instead of reading `dataDir/interviews` (benchmarks, tests).
@@ -80,12 +81,17 @@ export function loadLibrary(options: LibraryOptions = {}): Library {
   const tokenizerMs = performance.now() - started;
 
   started = performance.now();
+  // Synonyms are looked up by query term, so they are keyed the way the tokenizer cuts a query.
+  const synonyms = synonymMap(readSynonymGroups(join(dataDir, 'synonyms.txt')), (word) => {
+    const terms = tokenizer.tokenizeQuery(word);
+    return terms.length === 1 ? terms[0]! : tokenizer.normalize(word);
+  });
   const cacheFile = options.indexCacheDir ? join(options.indexCacheDir, `index-${cacheKey(interviews, passages, userWords)}.zi`) : null;
   let index: QuoteIndex | undefined;
   let indexSource: 'built' | 'cache' = 'built';
   if (cacheFile) {
     try {
-      index = new QuoteIndex(interviews, passages, tokenizer, { indexFile: cacheFile });
+      index = new QuoteIndex(interviews, passages, tokenizer, { indexFile: cacheFile, synonyms });
       indexSource = 'cache';
     } catch (error) {
       // No cache yet, one that vanished (another process cleaning up), or a truncated or foreign one: build.
@@ -98,7 +104,7 @@ export function loadLibrary(options: LibraryOptions = {}): Library {
     }
   }
   if (!index) {
-    index = new QuoteIndex(interviews, passages, tokenizer);
+    index = new QuoteIndex(interviews, passages, tokenizer, { synonyms });
     if (cacheFile && options.indexCacheDir) writeCache(index, options.indexCacheDir, cacheFile, options.onCacheProblem);
   }
   const tipIds = selectTips(passages, { curation: readTipCuration(join(dataDir, 'tips.yaml')) });

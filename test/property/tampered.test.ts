@@ -43,7 +43,8 @@ describe('unknown speaker and source ids', () => {
         const reply = run.replies[0]!;
         if (reply.embeds) return;
         expect(reply.ephemeral).toBe(true);
-        expect(reply.content).toMatch(/speaker/iu);
+        // A partial name that finds someone who never speaks of 融资 gets "nothing matches", not "unknown speaker".
+        if (library.index.matchSpeakers(speaker).length === 0) expect(reply.content).toMatch(/speaker/iu);
         expect(reply.components).toBeUndefined();
       }),
       { numRuns: 150 },

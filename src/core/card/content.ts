@@ -1,5 +1,6 @@
 /** What a quote card shows, and its alt text, built from domain objects (no canvas, no discord.js). */
 import type { InterviewMeta, Passage, Speaker } from '../corpus/types.ts';
+import { quoteParts } from '../search/record.ts';
 import { graphemes } from './layout.ts';
 
 /** The two looks of a card. */
@@ -11,7 +12,7 @@ export const CARD_THEMES: readonly CardTheme[] = ['dark', 'light'];
 export interface CardContent {
   /** The passage id (cache key, file names). */
   passageId: string;
-  /** The passage, verbatim. */
+  /** The speaker's words, verbatim: the passage without a narration lead-in marked by quote spans. */
   quote: string;
   /** The speaker's name, or null for narration. */
   speakerName: string | null;
@@ -29,7 +30,8 @@ export function cardContent(passage: Passage, interview: InterviewMeta, speaker:
   const publication = [interview.publication, interview.date].filter(Boolean).join(' · ');
   return {
     passageId: passage.id,
-    quote: passage.text,
+    // A card shows the person's words only: a narrator's lead-in ("张鑫心里有点打鼓:“…") is not theirs.
+    quote: quoteParts(passage).words,
     speakerName: speaker?.name ?? passage.speakerName ?? null,
     speakerDetail: detail || null,
     title: interview.title,

@@ -11,7 +11,7 @@
  * Errors are plain `Error`s whose message starts with `zhenyan: <origin>:<line>: `.
  */
 import { Document, LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
-import type { BodyBlock, Interview, InterviewMeta, Speaker } from './types.ts';
+import { SPEAKER_PARTS, type BodyBlock, type Interview, type InterviewMeta, type Speaker, type SpeakerPart, type TextSpan } from './types.ts';
 
 /** Ids of interviews and speakers: lowercase ASCII words joined by single dashes. */
 export const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -35,8 +35,13 @@ const LANGUAGES = ['zh', 'en'] as const;
 const KINDS = ['roundtable', 'interview', 'narrative'] as const;
 const META_KEYS = ['id', 'title', 'publication', 'date', 'url', 'language', 'kind', 'speakers'] as const;
 const SPEAKER_KEYS = ['id', 'name', 'aliases', 'role', 'company', 'part'] as const;
-/** A speaker's part in the conversation (optional; readers default it to `guest`). */
-export const SPEAKER_PARTS = ['host', 'guest', 'audience'] as const;
+
+/** Opens and closes a speaker's own words inside a paragraph that also holds narration. */
+export const QUOTE_OPEN = '{{';
+export const QUOTE_CLOSE = '}}';
+
+/** Every speaker part, re-exported for the importer (defined with the data model in `types.ts`). */
+export { SPEAKER_PARTS };
 
 const HEADING = /^##[ \t]+(.*)$/;
 const OPEN_BLOCK = /^:::[ \t]*speaker[ \t]+(\S+)[ \t]*$/;
@@ -147,12 +152,12 @@ function parseMeta(yamlText: string, origin: string, firstLine: number): Intervi
       }
       aliases = rawAliases as string[];
     }
-    const part = s['part'];
-    if (part !== undefined && part !== null && !(SPEAKER_PARTS as readonly unknown[]).includes(part)) {
-      fail(origin, fieldLine('part'), `speaker "${sid}": invalid part ${JSON.stringify(part)}: use ${SPEAKER_PARTS.join(', ')}`);
+    const part = str('part', true);
+    if (part !== null && !(SPEAKER_PARTS as readonly string[]).includes(part)) {
+      fail(origin, fieldLine('part'), `speaker "${sid}": invalid part "${part}": use ${SPEAKER_PARTS.join(', ')}`);
     }
     const speaker: Speaker = { id: sid, name, aliases, role: str('role', true), company: str('company', true) };
-    if (typeof part === 'string') speaker.part = part as NonNullable<Speaker['part']>;
+    if (part !== null) speaker.part = part as SpeakerPart;
     speakers.push(speaker);
   });
 
@@ -166,6 +171,48 @@ function parseMeta(yamlText: string, origin: string, firstLine: number): Intervi
     kind: kind as InterviewMeta['kind'],
     speakers,
   };
+}
+
+/**
+ * Reads the quote markup of one paragraph line: `{{` and `}}` enclose the speaker's own words, the rest is
+ * narration. Returns the text without the markup (verbatim) and the spans as offsets into it.
+ */
+export function parseQuoteSpans(line: string, reject: (message: string) => never): { text: string; spans: TextSpan[] } {
+  if (!line.includes(QUOTE_OPEN) && !line.includes(QUOTE_CLOSE)) return { text: line, spans: [] };
+  const spans: TextSpan[] = [];
+  let text = '';
+  let at = 0;
+  while (at < line.length) {
+    const open = line.indexOf(QUOTE_OPEN, at);
+    const stray = line.indexOf(QUOTE_CLOSE, at);
+    if (stray >= 0 && (open < 0 || stray < open)) reject(`"${QUOTE_CLOSE}" without "${QUOTE_OPEN}"`);
+    if (open < 0) {
+      text += line.slice(at);
+      break;
+    }
+    const close = line.indexOf(QUOTE_CLOSE, open + QUOTE_OPEN.length);
+    if (close < 0) reject(`unclosed "${QUOTE_OPEN}"`);
+    const inner = line.slice(open + QUOTE_OPEN.length, close);
+    if (inner.includes(QUOTE_OPEN)) reject(`nested "${QUOTE_OPEN}"`);
+    if (inner.trim() === '') reject(`empty quote span "${QUOTE_OPEN}${QUOTE_CLOSE}"`);
+    text += line.slice(at, open);
+    spans.push({ start: text.length, end: text.length + inner.length });
+    text += inner;
+    at = close + QUOTE_CLOSE.length;
+  }
+  return { text, spans };
+}
+
+/** The paragraph line with its quote spans marked again (the inverse of {@link parseQuoteSpans}). */
+function markQuoteSpans(text: string, spans: readonly TextSpan[] | undefined): string {
+  if (!spans || spans.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const span of spans) {
+    out += `${text.slice(at, span.start)}${QUOTE_OPEN}${text.slice(span.start, span.end)}${QUOTE_CLOSE}`;
+    at = span.end;
+  }
+  return out + text.slice(at);
 }
 
 /** Parses the body lines; `firstLine` is the file line number of `lines[0]`. */
@@ -209,7 +256,11 @@ function parseBody(lines: string[], speakers: Speaker[], origin: string, firstLi
       return;
     }
     if (previousWasText) fail(origin, lineNo, 'a paragraph may not span lines: separate paragraphs with a blank line');
-    body.push({ type: 'paragraph', text: line, speakerId: open ? open.id : null });
+    const { text, spans } = parseQuoteSpans(line, (message) => fail(origin, lineNo, message));
+    if (spans.length > 0 && !open) fail(origin, lineNo, `quote markup ${QUOTE_OPEN}…${QUOTE_CLOSE} outside a speaker block`);
+    const block: BodyBlock = { type: 'paragraph', text, speakerId: open ? open.id : null };
+    if (spans.length > 0) block.quoteSpans = spans;
+    body.push(block);
     if (open) open.count++;
     previousWasText = true;
   });
@@ -247,6 +298,15 @@ function checkSerializable(block: BodyBlock, interviewId: string): void {
   if (text.trim() !== text || text === '') throw new Error(`${where} is empty or has surrounding whitespace`);
   if (block.type === 'paragraph' && (HEADING.test(text) || text.startsWith(':::'))) {
     throw new Error(`${where} would read as a heading or a directive`);
+  }
+  if (block.type === 'paragraph' && (text.includes(QUOTE_OPEN) || text.includes(QUOTE_CLOSE))) throw new Error(`${where} contains quote markup characters`);
+  if (block.type === 'paragraph' && block.quoteSpans) {
+    let at = 0;
+    for (const span of block.quoteSpans) {
+      if (!(span.start >= at && span.end > span.start && span.end <= text.length)) throw new Error(`${where} has overlapping or empty quote spans`);
+      at = span.end;
+    }
+    if (block.speakerId === null) throw new Error(`${where} has quote spans outside a speaker block`);
   }
 }
 
@@ -300,7 +360,7 @@ export function serializeInterview(interview: Interview): string {
         open = block.speakerId;
       }
     }
-    out.push(block.text, '');
+    out.push(markQuoteSpans(block.text, block.quoteSpans), '');
   }
   close();
   while (out.length > 0 && out[out.length - 1] === '') out.pop();

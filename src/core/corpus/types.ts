@@ -9,6 +9,21 @@
  *   paragraphs outside any block are narration and carry no speaker (`null`, never guessed).
  */
 
+/**
+ * A speaker's part in an interview: `host` (moderator, interviewer), `guest` (the people interviewed) or
+ * `audience` (a questioner from the floor, an unnamed investor: a role, not a person). A host's or the
+ * audience's turn followed by guests' paragraphs is a question and its answers (see {@link Passage.answers}).
+ */
+export type SpeakerPart = 'host' | 'guest' | 'audience';
+
+/** Every {@link SpeakerPart}, in a stable order. */
+export const SPEAKER_PARTS: readonly SpeakerPart[] = ['host', 'guest', 'audience'];
+
+/** A speaker's part, with the default `guest` when the front matter does not say. */
+export function speakerPart(speaker: Pick<Speaker, 'part'> | null | undefined): SpeakerPart {
+  return speaker?.part ?? 'guest';
+}
+
 /** A person who speaks in an interview. */
 export interface Speaker {
   /** Stable key used in `::: speaker <id>` blocks, lowercase ASCII with dashes, e.g. `ji-xinhua`. */
@@ -22,10 +37,16 @@ export interface Speaker {
   /** Company, e.g. `UCloud`; null when the source does not say. */
   company: string | null;
   /**
-   * The speaker's part in the conversation: `host` (interviewer, moderator), `guest` (interviewee) or
-   * `audience` (a question from the floor). Optional in the file; absent means `guest`.
+   * Their part in the interview; absent means `guest` (read it with {@link speakerPart}). Kept absent
+   * rather than filled in, so that a file round-trips through the parser and the serializer unchanged.
    */
-  part?: 'host' | 'guest' | 'audience';
+  part?: SpeakerPart;
+}
+
+/** A range of UTF-16 offsets `[start, end)` of a text. */
+export interface TextSpan {
+  start: number;
+  end: number;
 }
 
 /** The front matter of one curated interview. */
@@ -51,7 +72,17 @@ export interface InterviewMeta {
 /** One block of an interview body, in reading order. */
 export type BodyBlock =
   | { type: 'heading'; text: string }
-  | { type: 'paragraph'; text: string; speakerId: string | null };
+  | {
+      type: 'paragraph';
+      /** Verbatim text (the `{{…}}` quote markup removed). */
+      text: string;
+      speakerId: string | null;
+      /**
+       * In a speaker block, the ranges of `text` that are the speaker's own words when the paragraph also
+       * holds narration (`张鑫心里有点打鼓:{{这些年…}}`); absent when the whole paragraph is theirs.
+       */
+      quoteSpans?: TextSpan[];
+    };
 
 /** A parsed curated interview. */
 export interface Interview extends InterviewMeta {
@@ -77,4 +108,18 @@ export interface Passage {
   section: string | null;
   /** The paragraph before and after, verbatim, for a "show context" view (null at the edges). */
   context: { before: string | null; after: string | null };
+  /** The speaker's part in the interview (see {@link SpeakerPart}), or null for narration. */
+  part: SpeakerPart | null;
+  /**
+   * Ranges of `text` that are the speaker's own words, when the passage also holds narration around them
+   * (a lead-in such as 「张鑫心里有点打鼓:」 or a tag such as 「尤永康说。」); null when all of `text` is theirs.
+   */
+  quoteSpans: TextSpan[] | null;
+  /**
+   * For an answer: the id of the question passage it answers (the host's or the audience's paragraph right
+   * before this run of guests' paragraphs); null otherwise.
+   */
+  answersTo: string | null;
+  /** For a question (a host's or the audience's paragraph followed by guests' paragraphs): the answer ids. */
+  answers: string[];
 }

@@ -4,9 +4,12 @@
  */
 import MiniSearch, { type Options as MiniSearchOptions } from 'minisearch';
 import { IndexFileError, readIndexFile, writeIndexFile } from './index-file.ts';
-import type { Interview, InterviewMeta, Passage, Speaker } from '../corpus/types.ts';
+import { speakerPart, type Interview, type InterviewMeta, type Passage, type Speaker } from '../corpus/types.ts';
 import { foldLatinTerm, isLatinTerm, type Tokenizer } from '../text/tokenizer.ts';
 import { findHighlights, type Highlight } from './highlight.ts';
+import { DEFAULT_RANKING, passagePrior, type RankingWeights } from './ranking.ts';
+
+export { passagePrior } from './ranking.ts';
 
 /** Longest query we analyse; longer input is cut at a character boundary (Discord allows 6,000). */
 export const MAX_QUERY_CHARS = 500;
@@ -24,8 +27,15 @@ interface IndexedDocument {
 export interface QuoteIndexOptions {
   /** Field boosts. Default: `{ text: 1, speaker: 1.5, title: 0.5, section: 0.5 }`. */
   boost?: Record<'text' | 'speaker' | 'title' | 'section', number>;
-  /** Score factor for passages that have a speaker over plain narration. Default: 1.15. */
+  /** Score factor for passages that have a speaker over plain narration. Default: 1.15 (same as `ranking.quoteBoost`). */
   quoteBoost?: number;
+  /** Weights of the quotability prior and of the layers over BM25. Default: {@link DEFAULT_RANKING}. */
+  ranking?: Partial<RankingWeights>;
+  /**
+   * Curated synonyms: normalised word → normalised synonyms (see `text/synonyms.ts`). A passage that matches a
+   * query only through a synonym ranks after every passage that matches it as typed. Default: none.
+   */
+  synonyms?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What to search for. */
@@ -52,6 +62,8 @@ export interface SearchHit {
   matchedTerms: string[];
   /** Ranges of `passage.text` to emphasise, sorted and non-overlapping. */
   highlights: Highlight[];
+  /** The question this passage answers (a host's, the audience's or another speaker's), or null. */
+  question: { passage: Passage; speaker: string | null } | null;
 }
 
 /** Why a query produced no hits, when the reason is the query itself. */
@@ -82,25 +94,41 @@ export interface SearchResponse {
 
 const DEFAULT_BOOST = { text: 1, speaker: 1.5, title: 0.5, section: 0.5 };
 const FIELDS = ['text', 'speaker', 'title', 'section'];
+
 /**
- * How quotable a passage is, whatever the query: a speaker's words beat narration, and a very short
- * passage or a bare question (often an interviewer's) is rarely the answer someone wants.
+ * Below this many hits, a search goes on to the next, looser tier (synonyms, then jieba's search-mode
+ * pieces of the query), whose hits come after the ones found so far.
  */
-export function passagePrior(passage: Passage, quoteBoost: number): number {
-  let prior = passage.speakerId ? quoteBoost : 1;
-  const length = Array.from(passage.text).length;
-  if (length < 30) prior *= 0.75;
-  if (/[?？][”"」』）)]*$/u.test(passage.text.trim())) prior *= 0.8;
-  return prior;
-}
+const ENOUGH_HITS = 5;
+/** Queries of more terms than this (sentences) skip the named-person pass. */
+const MAX_LOOSE_TERMS = 4;
+/** Queries of more terms than this that some passage matches whole skip the looser tiers. */
+const MAX_FILLED_TERMS = 2;
+/** Questions among this many best results lend their score to their answers. */
+const QUESTION_DEPTH = 20;
+/** At most this many answers per question take part (the first ones, in reading order). */
+const MAX_ANSWERS = 10;
 
 /** Most normalised passage texts kept for re-ranking (≈ 10 MB of text at most). */
 const NORMALIZED_CACHE_SIZE = 20_000;
 
+/** One Chinese character. */
+const HAN_CHAR = /^\p{Script=Han}$/u;
+/**
+ * Interrogative words that shape a question without naming its topic (English ones are stop words
+ * already): a question that shares only these with the query lends its answers nothing.
+ */
+const QUESTION_WORDS: ReadonlySet<string> = new Set(['为什么', '为何', '什么样', '怎么样', '怎样', '如何', '哪些', '有哪些', '是否', '是不是', '谁', '怎么办', '吗', '呢']);
 /** How many top results the phrase re-ranking looks at. */
 const RERANK_DEPTH = 50;
-/** Score factor when a passage contains the whole query as written. */
-const PHRASE_BOOST = 1.6;
+/**
+ * Score factor when a passage contains the whole query as written: 1 + this × its length in characters
+ * (up to {@link PHRASE_MAX_CHARS}). A longer verbatim run is stronger evidence (卖房创业, 4 characters: ×1.6;
+ * a question typed back word for word, 你的商业模式是什么: ×2.35).
+ */
+const PHRASE_BOOST_PER_CHAR = 0.15;
+/** Characters beyond this add nothing to the phrase factor. */
+const PHRASE_MAX_CHARS = 16;
 /** Score factor for each pair of adjacent query terms found side by side. */
 const PAIR_BOOST = 1.2;
 
@@ -114,7 +142,18 @@ export class QuoteIndex {
   readonly interviews: ReadonlyMap<string, Interview>;
   private miniSearch: MiniSearch<IndexedDocument>;
   private readonly tokenizer: Tokenizer;
-  private readonly quoteBoost: number;
+  private ranking: RankingWeights;
+  private readonly synonyms: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Passage position → the passages it lends its match to: a question's answers (`answer`); for narration
+   * right before a speaker's paragraph (「从那天开始,李群就经常被尤永康拉来做“志愿者”…」), that paragraph, and
+   * for a host's remark right after a guest's paragraph, that paragraph (`setup`: the words they frame).
+   */
+  private readonly lendsTo: ReadonlyMap<number, { kind: 'answer' | 'setup'; targets: number[] }>;
+  /** A query term's indexed search-mode pieces (bounded cache: jieba is the slow part). */
+  private readonly piecesOf = new Map<string, string[]>();
+  /** The reverse of {@link QuoteIndex.lendsTo}: passage position → the question or frame it belongs to. */
+  private readonly lentBy: ReadonlyMap<number, number>;
   private byId: Map<string, Passage> | undefined;
   private readonly normalizedCache = new Map<number, string>();
   private readonly boost: Record<string, number>;
@@ -123,7 +162,7 @@ export class QuoteIndex {
   /** Normalised speaker id, name or alias → the speakers it names (built on first use). */
   private speakerNames: Map<string, Array<{ interviewId: string; speaker: Speaker }>> | undefined;
   /** Per-passage score factor, see {@link passagePrior}. */
-  private readonly priors: Float32Array;
+  private priors: Float32Array;
 
   /**
    * Indexes `passages` of `interviews`. `indexFile`, when given, is a file written by {@link QuoteIndex.save}
@@ -138,8 +177,35 @@ export class QuoteIndex {
     this.passages = passages;
     this.interviews = new Map(interviews.map((interview) => [interview.id, interview]));
     this.tokenizer = tokenizer;
-    this.quoteBoost = options.quoteBoost ?? 1.15;
-    this.priors = Float32Array.from(passages, (passage) => passagePrior(passage, this.quoteBoost));
+    this.ranking = { ...DEFAULT_RANKING, ...(options.quoteBoost !== undefined ? { quoteBoost: options.quoteBoost } : {}), ...options.ranking };
+    this.synonyms = options.synonyms ?? new Map();
+    this.priors = this.computePriors();
+    const positions = new Map(passages.map((passage, i) => [passage.id, i]));
+    const byParagraph = new Map<string, number[]>();
+    passages.forEach((passage, i) => {
+      const key = `${passage.interviewId}#${passage.paragraphIndex}`;
+      const list = byParagraph.get(key);
+      if (list) list.push(i);
+      else byParagraph.set(key, [i]);
+    });
+    const lendsTo = new Map<number, { kind: 'answer' | 'setup'; targets: number[] }>();
+    passages.forEach((passage, i) => {
+      if (passage.answers.length > 0) {
+        const found = passage.answers.slice(0, MAX_ANSWERS).flatMap((id) => (positions.has(id) ? [positions.get(id)!] : []));
+        if (found.length > 0) lendsTo.set(i, { kind: 'answer', targets: found });
+      } else if (passage.speakerId === null) {
+        const next = (byParagraph.get(`${passage.interviewId}#${passage.paragraphIndex + 1}`) ?? []).filter((j) => passages[j]!.speakerId !== null);
+        if (next.length > 0) lendsTo.set(i, { kind: 'setup', targets: next });
+      } else if (passage.part === 'host' || passage.part === 'audience') {
+        // A host's remark right after a guest's words (「外包的过程当中或许是能够发现机会的。」) echoes them.
+        const previous = (byParagraph.get(`${passage.interviewId}#${passage.paragraphIndex - 1}`) ?? []).filter((j) => passages[j]!.part === 'guest');
+        if (previous.length > 0) lendsTo.set(i, { kind: 'setup', targets: previous });
+      }
+    });
+    this.lendsTo = lendsTo;
+    const lentBy = new Map<number, number>();
+    for (const [source, { targets }] of lendsTo) for (const target of targets) if (!lentBy.has(target)) lentBy.set(target, source);
+    this.lentBy = lentBy;
     this.boost = options.boost ?? DEFAULT_BOOST;
     const miniOptions = this.miniSearchOptions(this.boost);
     if (options.indexFile !== undefined) {
@@ -153,6 +219,34 @@ export class QuoteIndex {
     }
   }
 
+  /** The ranking weights in use. */
+  get rankingWeights(): Readonly<RankingWeights> {
+    return this.ranking;
+  }
+
+  /**
+   * Changes the ranking weights without re-indexing (the weight search in `scripts/tune-ranking.ts`).
+   * Searches after the call use the new weights.
+   */
+  setRanking(weights: Partial<RankingWeights>): void {
+    this.ranking = { ...this.ranking, ...weights };
+    this.priors = this.computePriors();
+    this.scorerCache = undefined;
+  }
+
+  /** The quotability prior of the passage at `position` (see {@link passagePrior}). */
+  prior(position: number): number {
+    return this.priors[position] ?? 1;
+  }
+
+  private computePriors(): Float32Array {
+    const names = new Map<string, string[]>();
+    for (const interview of this.interviews.values()) {
+      names.set(interview.id, interview.speakers.flatMap((s) => [s.name, ...s.aliases]).filter((n) => n.length >= 2));
+    }
+    return Float32Array.from(this.passages, (passage) => passagePrior(passage, this.ranking, names.get(passage.interviewId) ?? []));
+  }
+
   /** Writes the index to `path` for a later `new QuoteIndex(…, { indexFile: path })`. Returns its size in bytes. */
   save(path: string): number {
     return writeIndexFile(this.miniSearch as unknown as MiniSearch<unknown>, path);
@@ -164,10 +258,17 @@ export class QuoteIndex {
     return this.byId.get(id);
   }
 
-  /** A passage with its interview and speaker records. */
-  describe(passage: Passage): { passage: Passage; interview: InterviewMeta; speaker: Speaker | null } {
+  /** The question a passage answers, with who asked it (null for a question in narration), or null. */
+  questionOf(passage: Passage): { passage: Passage; speaker: string | null } | null {
+    if (passage.answersTo === null) return null;
+    const question = this.passage(passage.answersTo);
+    return question ? { passage: question, speaker: question.speakerName } : null;
+  }
+
+  /** A passage with its interview and speaker records, and the question it answers. */
+  describe(passage: Passage): { passage: Passage; interview: InterviewMeta; speaker: Speaker | null; question: { passage: Passage; speaker: string | null } | null } {
     const interview = this.interviews.get(passage.interviewId)!;
-    return { passage, interview, speaker: interview.speakers.find((s) => s.id === passage.speakerId) ?? null };
+    return { passage, interview, speaker: interview.speakers.find((s) => s.id === passage.speakerId) ?? null, question: this.questionOf(passage) };
   }
 
   /** The index as MiniSearch's own JSON (tests compare our scores with MiniSearch's on it). */
@@ -191,6 +292,55 @@ export class QuoteIndex {
       }
     }
     return [...byKey.values()];
+  }
+
+  /** Every person of the corpus (generic roles such as the audience or "an investor" left out). */
+  people(): Array<{ speaker: Speaker; interviewIds: string[] }> {
+    this.peopleCache ??= this.speakers().filter((entry) => speakerPart(entry.speaker) !== 'audience');
+    return this.peopleCache.map((entry) => ({ speaker: entry.speaker, interviewIds: [...entry.interviewIds] }));
+  }
+
+  private peopleCache: Array<{ speaker: Speaker; interviewIds: string[] }> | undefined;
+
+  /**
+   * People whose name, alias or id matches what someone typed, best match first: the whole name, then a
+   * name that starts with it, then a name with a word (`qi` in `Sun Qi`, `huang` in `Huang Dongxu`) or, for
+   * Chinese, a part (`东旭`) that does. Case, width and Traditional/Simplified do not matter. Generic roles
+   * (the audience, an investor) are never offered.
+   *
+   * @param typed - a partial or full name, alias or id.
+   * @param limit - the most people returned. Default 25 (Discord's autocomplete limit).
+   */
+  findSpeakers(typed: string, limit = 25): Array<{ speaker: Speaker; interviewIds: string[] }> {
+    const wanted = this.tokenizer.normalize(typed.trim());
+    if (wanted.length === 0) return this.people().slice(0, limit);
+    const han = /\p{Script=Han}/u.test(wanted);
+    // One Latin letter names too many people to be a name.
+    if (!han && wanted.length < 2) return [];
+    const rankOf = (name: string): number => {
+      const key = this.tokenizer.normalize(name);
+      if (key === wanted) return 0;
+      if (key.startsWith(wanted)) return 1;
+      if (key.split(/[\s\-_.]+/u).some((word) => word.startsWith(wanted))) return 2;
+      if (han && key.includes(wanted)) return 3;
+      return Infinity;
+    };
+    return this.people()
+      .map((entry) => ({ entry, rank: Math.min(...[entry.speaker.name, ...entry.speaker.aliases, entry.speaker.id].map(rankOf)) }))
+      .filter((candidate) => candidate.rank < Infinity)
+      .sort((a, b) => a.rank - b.rank)
+      .slice(0, limit)
+      .map((candidate) => candidate.entry);
+  }
+
+  /**
+   * What a speaker filter selects: the speakers {@link QuoteIndex.resolveSpeaker} finds, or when the name is
+   * not whole, the people {@link QuoteIndex.findSpeakers} finds (`huang`, `qi`, `季`).
+   */
+  matchSpeakers(typed: string): Array<{ interviewId: string; speaker: Speaker }> {
+    const exact = this.resolveSpeaker(typed);
+    if (exact.length > 0) return exact;
+    return this.findSpeakers(typed).flatMap((entry) => entry.interviewIds.map((interviewId) => ({ interviewId, speaker: entry.speaker })));
   }
 
   /**
@@ -219,11 +369,62 @@ export class QuoteIndex {
 
   /** Searches the corpus. Never throws on user input: problems are reported in the response. */
   search(query: QuoteQuery): SearchResponse {
+    const limit = Math.min(50, Math.max(1, Math.floor(query.limit ?? 5)));
+    const { response, ranked, terms } = this.rank(query);
+    if (ranked === null) return response;
+    const hits = ranked.slice(0, limit).map((result) => this.toHit(result, terms));
+    return { ...response, hits };
+  }
+
+  /**
+   * The best passage of each speaker for the query (narration, questions and generic roles such as the
+   * audience left out), best speaker first: a topic's different views side by side. A person who speaks in several
+   * interviews counts once (by name).
+   *
+   * @param query - as for {@link QuoteIndex.search}; `limit` is the number of speakers (default 5, at most 50).
+   */
+  searchPerSpeaker(query: QuoteQuery): SearchResponse {
+    const limit = Math.min(50, Math.max(1, Math.floor(query.limit ?? 5)));
+    const { response, ranked, terms } = this.rank(query);
+    if (ranked === null) return response;
+    const seen = new Set<string>();
+    const hits: SearchHit[] = [];
+    for (const result of ranked) {
+      const passage = this.passages[result.id]!;
+      // A question is no view: a host's best passage that is not one stands for them.
+      if (passage.speakerName === null || passage.part === 'audience' || passage.answers.length > 0 || seen.has(passage.speakerName)) continue;
+      seen.add(passage.speakerName);
+      hits.push(this.toHit(result, terms));
+      if (hits.length === limit) break;
+    }
+    return { ...response, hits };
+  }
+
+  private toHit(result: Ranked, terms: string[]): SearchHit {
+    const passage = this.passages[result.id]!;
+    const matched = this.scorer().matchedTerms(result.doc, terms, this.synonyms);
+    return {
+      ...this.describe(passage),
+      score: result.score,
+      matchedTerms: matched,
+      highlights: findHighlights(passage.text, matched, this.tokenizer.normalize, this.normalizedText(result.id)),
+    };
+  }
+
+  /**
+   * The ranking behind {@link QuoteIndex.search}, best first, up to {@link RERANK_DEPTH} × tiers:
+   * 1. every query term as typed (AND), then any term (OR) when nothing has them all;
+   * 2. when that finds fewer than {@link ENOUGH_HITS}: the same with curated synonyms, then with jieba's
+   *    search-mode pieces of the query (卖房子 → 卖房, 房子); each tier's hits come after the previous tier's,
+   *    so a synonym or a piece never outranks a match of the words as typed;
+   * 3. within the best results, a question lends its score to the answers that follow it (see
+   *    {@link RankingWeights.answerWeight}), so the answer ranks above its echo.
+   */
+  private rank(query: QuoteQuery): { response: SearchResponse; ranked: Ranked[] | null; terms: string[] } {
     const trimmed = query.text.trim();
     const chars = Array.from(trimmed);
     const truncated = chars.length > MAX_QUERY_CHARS;
     const text = truncated ? chars.slice(0, MAX_QUERY_CHARS).join('') : trimmed;
-    const limit = Math.min(50, Math.max(1, Math.floor(query.limit ?? 5)));
     const response = (partial: Partial<SearchResponse>): SearchResponse => ({
       query: text,
       terms: [],
@@ -233,32 +434,210 @@ export class QuoteIndex {
       suggestions: [],
       ...partial,
     });
+    const none = (partial: Partial<SearchResponse>, terms: string[] = []) => ({ response: response(partial), ranked: null, terms });
 
     const filter = this.buildFilter(query);
-    if ('problem' in filter) return response({ problem: filter.problem, suggestions: filter.suggestions });
-    if (text.length === 0) return response({ problem: 'empty' });
+    if ('problem' in filter) return none({ problem: filter.problem, suggestions: filter.suggestions });
+    if (text.length === 0) return none({ problem: 'empty' });
     const terms = this.tokenizer.tokenizeQuery(text).flatMap((term) => this.splitJoinedWord(term));
-    if (terms.length === 0) return response({ problem: 'no-terms' });
+    if (terms.length === 0) return none({ problem: 'no-terms' });
 
-    // AND first: a passage with every term beats one with the most frequent term. OR when AND is empty.
-    let results = this.scorer().search(terms, 'AND', filter.acceptIndex, RERANK_DEPTH, filter.candidates);
-    if (results.length === 0 && terms.length > 1) {
-      results = this.scorer().search(terms, 'OR', filter.acceptIndex, RERANK_DEPTH, filter.candidates);
+    let ranked = this.rankTerms(text, terms, filter);
+    // A person named in the query (「老季 卖房」, 「sun qi 布道师」) is who said it: their passages on the other
+    // words come first, then everything else. Generic roles (the audience, an investor) are no person.
+    const named =
+      this.ranking.namedSpeakerFirst && terms.length <= MAX_LOOSE_TERMS && (query.speaker === undefined || query.speaker.trim() === '') ? this.namedSpeaker(terms) : null;
+    if (named !== null) {
+      const byThem = this.buildFilter({ text: '', speaker: named.name, source: query.source });
+      if (!('problem' in byThem)) {
+        const own = this.rankTerms(text, named.rest, byThem);
+        if (own.length > 0) ranked = this.mergeTiers([own, ranked]);
+      }
     }
-    if (results.length === 0) return response({ terms, suggestions: this.suggest(terms, filter.accept) });
+    if (ranked.length === 0) return none({ terms, suggestions: this.suggest(terms, filter.accept) }, terms);
+    // Highlights also mark the pieces and synonyms a lower tier matched.
+    const pieces = this.ranking.subwordFallback ? this.subwordPieces(terms) : null;
+    return { response: response({ terms }), ranked, terms: pieces ? [...new Set([...terms, ...pieces])] : terms };
+  }
 
-    const ranked = this.rerankByPhrase(results, text, terms);
-    const hits = ranked.slice(0, limit).map((result): SearchHit => {
-      const passage = this.passages[result.id]!;
-      const matched = this.scorer().matchedTerms(result.doc, terms);
-      return {
-        ...this.describe(passage),
-        score: result.score,
-        matchedTerms: matched,
-        highlights: findHighlights(passage.text, matched, this.tokenizer.normalize, this.normalizedText(result.id)),
-      };
+  /** The tiers of {@link QuoteIndex.rank} for one filter, answers promoted; `ranked.tier` starts at 0. */
+  private rankTerms(text: string, terms: string[], filter: Exclude<ReturnType<QuoteIndex['buildFilter']>, { problem: QueryProblem }>): Ranked[] {
+    const scorer = this.scorer();
+    const search = (searchTerms: string[], mode: 'AND' | 'OR', synonyms: ReadonlyMap<string, readonly string[]> | null) =>
+      this.rerankByPhrase(scorer.search(searchTerms, mode, filter.acceptIndex, RERANK_DEPTH, filter.candidates, synonyms), text, searchTerms);
+
+    // Tier 0: the words as typed.
+    const tiers: Scored[][] = [search(terms, 'AND', null)];
+    let found = tiers[0]!.length;
+    // A query of several words that some passage matches word for word is specific: looser tiers would
+    // only add noise below it (and cost time). One or two words get their hits filled up to ENOUGH_HITS.
+    const enough = found > 0 && terms.length > MAX_FILLED_TERMS ? found : ENOUGH_HITS;
+    const useSynonyms = this.ranking.synonymWeight > 0 && terms.some((term) => this.synonyms.has(term));
+    if (found < enough && useSynonyms) {
+      tiers.push(search(terms, 'AND', this.synonyms));
+      found += tiers[tiers.length - 1]!.length;
+    }
+    let pieces: string[] | null = null;
+    if (found < enough && this.ranking.subwordFallback) {
+      pieces = this.subwordPieces(terms);
+      if (pieces !== null) {
+        tiers.push(search(pieces, 'AND', useSynonyms ? this.synonyms : null));
+        found += tiers[tiers.length - 1]!.length;
+      }
+    }
+    // Nothing has every word: any of the words as typed, then (still nothing) any piece.
+    if (found === 0 && terms.length > 1) {
+      tiers.push(search(terms, 'OR', null));
+      found += tiers[tiers.length - 1]!.length;
+    }
+    if (found === 0 && pieces !== null && pieces.length > 1) tiers.push(search(pieces, 'OR', useSynonyms ? this.synonyms : null));
+    return this.promoteAnswers(this.mergeTiers(tiers), pieces ?? terms, filter.acceptIndex);
+  }
+
+  /**
+   * The person a query names, when a query term (or two adjacent Latin terms: `sun qi`) is exactly a
+   * speaker's name or alias and other terms remain; null otherwise.
+   */
+  private namedSpeaker(terms: string[]): { name: string; rest: string[] } | null {
+    if (terms.length < 2) return null;
+    const isPerson = (name: string): boolean => {
+      const matches = this.resolveSpeaker(name);
+      return matches.length > 0 && matches.every((m) => speakerPart(m.speaker) !== 'audience');
+    };
+    for (let i = 0; i < terms.length; i++) {
+      if (i + 1 < terms.length && isLatinTerm(terms[i]!) && isLatinTerm(terms[i + 1]!)) {
+        const pair = `${terms[i]} ${terms[i + 1]}`;
+        if (terms.length > 2 && isPerson(pair)) return { name: pair, rest: terms.filter((_, j) => j !== i && j !== i + 1) };
+      }
+      if (!isLatinTerm(terms[i]!) && isPerson(terms[i]!)) return { name: terms[i]!, rest: terms.filter((_, j) => j !== i) };
+    }
+    return null;
+  }
+
+  /** Tier after tier, each passage once (in its first tier). */
+  private mergeTiers(tiers: Scored[][]): Ranked[] {
+    if (tiers.length === 1) return tiers[0]!.map((result) => ({ ...result, tier: 0 }));
+    const seen = new Set<number>();
+    const out: Ranked[] = [];
+    tiers.forEach((results, tier) => {
+      for (const result of results) {
+        if (seen.has(result.id)) continue;
+        seen.add(result.id);
+        out.push({ ...result, tier });
+      }
     });
-    return response({ terms, hits });
+    return out;
+  }
+
+  /**
+   * The query relaxed into jieba's search-mode pieces, term by term: a term with indexed pieces stands for
+   * them (先决条件 → 先决, 条件; 卖房子 → 卖房, 房子), a term that is no index term and has no indexed piece is
+   * dropped (nobody said it: 資料庫's Taiwan-table twin 数据库 stays). Null when that changes nothing.
+   */
+  private subwordPieces(terms: string[]): string[] | null {
+    const out = new Set<string>();
+    for (const term of terms) {
+      let pieces = this.piecesOf.get(term);
+      if (pieces === undefined) {
+        if (this.piecesOf.size > 1024) this.piecesOf.clear();
+        pieces = this.tokenizer.tokenizeForIndex(term).filter((piece) => piece !== term && this.isIndexed(piece));
+        this.piecesOf.set(term, pieces);
+      }
+      if (pieces.length > 0) for (const piece of pieces) out.add(piece);
+      else if (this.isIndexed(term)) out.add(term);
+      else if (isLatinTerm(term)) out.add(latinStem(term));
+      else {
+        // A Chinese word the query cut whole but the passages never did (真有: they hold 真 and 有): its
+        // indexed single characters stand for it.
+        for (const char of Array.from(term)) if (HAN_CHAR.test(char) && this.isIndexed(char)) out.add(char);
+      }
+    }
+    const relaxed = [...out];
+    if (relaxed.length === 0 || (relaxed.length === terms.length && relaxed.every((piece, i) => piece === terms[i]))) return null;
+    return relaxed;
+  }
+
+  /**
+   * A question among the best results lends `answerWeight` × its score to each of its answers (added to the
+   * answer's own score), so that the answer which follows the question outranks it; answers keep the better
+   * tier of the two. Then everything is sorted by tier, then score.
+   */
+  private promoteAnswers(ranked: Ranked[], terms: string[], accept: ((index: number) => boolean) | null): Ranked[] {
+    const weight = this.ranking.answerWeight;
+    const setupWeight = this.ranking.setupWeight;
+    if ((weight <= 0 && setupWeight <= 0) || this.lendsTo.size === 0) return ranked;
+    let byId: Map<number, Ranked> | undefined;
+    const extra: Ranked[] = [];
+    let changed = false;
+    const questions = ranked.slice(0, QUESTION_DEPTH);
+    const topicalTerms = terms.filter((term) => !QUESTION_WORDS.has(term));
+    const topical = topicalTerms.length > 0 && topicalTerms.length < terms.length ? topicalTerms : null;
+    for (const question of questions) {
+      const lends = this.lendsTo.get(question.id);
+      if (lends === undefined) continue;
+      const answers = lends.targets;
+      const share = lends.kind === 'answer' ? weight : setupWeight;
+      if (share <= 0) continue;
+      byId ??= new Map(ranked.map((result) => [result.id, result]));
+      // What the question lends is its match on the topic: a question that shares only the query's
+      // scaffolding (为什么…?) is not the one the reader asks.
+      if (topical !== null && !((this.scorer().scoreDocument(topical, question.id)?.score ?? 0) > 0)) continue;
+      const match = question.score / (this.priors[question.id] || 1);
+      const shares = this.answerShares(answers);
+      for (let k = 0; k < answers.length; k++) {
+        const answer = answers[k]!;
+        if (accept !== null && !accept(answer)) continue;
+        const lent = share * match * shares[k]!;
+        const existing = byId.get(answer);
+        if (existing !== undefined) {
+          existing.score += lent;
+          existing.tier = Math.min(existing.tier, question.tier);
+        } else {
+          const own = this.scorer().scoreDocument(terms, answer);
+          if (own === null) continue;
+          const added: Ranked = { doc: own.doc, id: answer, score: own.score + lent, tier: question.tier };
+          byId.set(answer, added);
+          extra.push(added);
+        }
+        changed = true;
+      }
+    }
+    if (accept !== null) {
+      // A speaker filter hides the question (「老季 先决条件」: 刘超 asked it); its answers still inherit it.
+      for (const result of ranked.slice(0, QUESTION_DEPTH)) {
+        const source = this.lentBy.get(result.id);
+        if (source === undefined || accept(source)) continue;
+        const lends = this.lendsTo.get(source)!;
+        const share = lends.kind === 'answer' ? weight : setupWeight;
+        const question = share > 0 ? this.scorer().scoreDocument(terms, source) : null;
+        if (question === null || question.score <= 0) continue;
+        const shares = this.answerShares(lends.targets);
+        result.score += (share * question.score * shares[lends.targets.indexOf(result.id)]!) / (this.priors[source] || 1);
+        changed = true;
+      }
+    }
+    if (!changed) return ranked;
+    const all = [...ranked, ...extra];
+    all.sort((a, b) => a.tier - b.tier || b.score - a.score || a.id - b.id);
+    return all;
+  }
+
+  /**
+   * The share of a question's (or a scene's) lent score each of its targets gets: `answerDecay` per
+   * paragraph after the first, times the target's substance (see {@link RankingWeights.answerSubstanceChars}),
+   * scaled so the best target gets 1.
+   */
+  private answerShares(targets: readonly number[]): number[] {
+    const decay = this.ranking.answerDecay;
+    const substance = this.ranking.answerSubstanceChars;
+    const first = this.passages[targets[0]!]!.paragraphIndex;
+    const raw = targets.map((id) => {
+      const passage = this.passages[id]!;
+      const size = substance > 0 ? Math.min(1, passage.text.length / substance) : 1;
+      return decay ** (passage.paragraphIndex - first) * size;
+    });
+    const best = Math.max(...raw);
+    return best > 0 ? raw.map((value) => value / best) : raw;
   }
 
   /**
@@ -267,13 +646,15 @@ export class QuoteIndex {
    * what a person means, so it moves up.
    */
   private rerankByPhrase<T extends { id: unknown; score: number }>(results: T[], text: string, terms: string[]): T[] {
-    if (terms.length < 2) return results;
     const phrase = this.tokenizer.normalize(text).replace(/[\s\p{P}\p{S}]+/gu, '');
+    // One term can still come with words around it (你的商业模式是什么): the query as written is evidence.
+    if (terms.length < 2 && phrase === terms[0]) return results;
     const pairs = terms.slice(1).map((term, i) => `${terms[i]}${term}`);
+    const phraseFactor = 1 + PHRASE_BOOST_PER_CHAR * Math.min(Array.from(phrase).length, PHRASE_MAX_CHARS);
     const head = results.slice(0, RERANK_DEPTH).map((result) => {
       const passageText = this.normalizedText(result.id as number);
       let factor = 1;
-      if (phrase.length >= 2 && passageText.includes(phrase)) factor *= PHRASE_BOOST;
+      if (phrase.length >= 2 && passageText.includes(phrase)) factor *= phraseFactor;
       for (const pair of pairs) if (passageText.includes(pair)) factor *= PAIR_BOOST;
       return { ...result, score: result.score * factor };
     });
@@ -332,9 +713,9 @@ export class QuoteIndex {
     const indexTests: Array<(index: number) => boolean> = [];
     let candidates: number[] | null = null;
     if (query.speaker !== undefined && query.speaker.trim().length > 0) {
-      const matches = this.resolveSpeaker(query.speaker);
+      const matches = this.matchSpeakers(query.speaker);
       if (matches.length === 0) {
-        return { problem: 'unknown-speaker', suggestions: this.speakers().map((entry) => entry.speaker.name) };
+        return { problem: 'unknown-speaker', suggestions: this.people().map((entry) => entry.speaker.name) };
       }
       const keys = new Set(matches.map((m) => `${m.interviewId}\u0000${m.speaker.id}`));
       tests.push((passage) => keys.has(`${passage.interviewId}\u0000${passage.speakerId ?? ''}`));
@@ -392,7 +773,7 @@ export class QuoteIndex {
   /** The BM25 scorer over the current MiniSearch index (built on first use). */
   private scorer(): Scorer {
     if (!this.scorerCache || this.scorerCache.miniSearch !== this.miniSearch) {
-      this.scorerCache = { miniSearch: this.miniSearch, scorer: new Scorer(this.miniSearch, this.miniSearchOptions(this.boost), this.priors) };
+      this.scorerCache = { miniSearch: this.miniSearch, scorer: new Scorer(this.miniSearch, this.miniSearchOptions(this.boost), this.priors, this.ranking.synonymWeight) };
     }
     return this.scorerCache.scorer;
   }
@@ -430,7 +811,8 @@ export class QuoteIndex {
     return {
       id,
       text: passage.text,
-      speaker: speaker ? [speaker.name, ...speaker.aliases].join(' ') : '',
+      // The company too: a founder's 「我们」 is their company (UCloud 上市 → 季昕华's 「我们在2020年…上市」).
+      speaker: speaker ? [speaker.name, ...speaker.aliases, speaker.company ?? ''].join(' ') : '',
       title: interview?.title ?? '',
       section: passage.section ?? '',
     };
@@ -455,6 +837,20 @@ export class QuoteIndex {
       },
     };
   }
+}
+
+/** English suffixes a word form may add to its stem (containerize → container…, hiring → hir…). */
+const LATIN_SUFFIX = /(?:ization|isation|ations?|izing|ising|ized|ised|izes|ises|ize|ise|ments?|ness|ings?|ed|ers?|ly)$/u;
+
+/**
+ * A rough English stem for a word that is not in the index as typed: the word without a common suffix, when
+ * at least four letters remain; the scorer's prefix matching then finds the other forms. Hand-written:
+ * a full stemmer (Porter) would also have to stem the index, which would change every Latin score.
+ */
+export function latinStem(term: string): string {
+  if (!/^[a-z]+$/u.test(term)) return term;
+  const stem = term.replace(LATIN_SUFFIX, '');
+  return stem.length >= 4 && stem !== term ? stem : term;
 }
 
 /** MiniSearch's posting lists: field id → (short document id → term frequency). */
@@ -493,6 +889,11 @@ interface Scored {
   score: number;
 }
 
+/** A scored document and the tier that found it (0: the words as typed; see QuoteIndex.rank). */
+interface Ranked extends Scored {
+  tier: number;
+}
+
 /**
  * BM25 over MiniSearch's inverted index, with the same formula, weights and summation order as
  * `MiniSearch.search` (so the scores are the same), but built for large corpora:
@@ -523,7 +924,11 @@ class Scorer {
   private readonly total: Float64Array;
   private readonly matched: Uint16Array;
 
-  constructor(miniSearch: MiniSearch<IndexedDocument>, options: MiniSearchOptions<IndexedDocument>, priors: Float32Array) {
+  /** Weight of a synonym relative to the term as typed. */
+  private readonly synonymWeight: number;
+
+  constructor(miniSearch: MiniSearch<IndexedDocument>, options: MiniSearchOptions<IndexedDocument>, priors: Float32Array, synonymWeight = 0) {
+    this.synonymWeight = synonymWeight;
     const internals = miniSearch as unknown as MiniSearchInternals;
     const search = options.searchOptions!;
     this.index = internals._index;
@@ -563,15 +968,33 @@ class Scorer {
   /** Expansions of the last query's terms (the hits' matched terms need them again). */
   private expanded = new Map<string, TermSpec>();
 
-  /** The index terms a query term stands for, as `MiniSearch.executeQuerySpec` expands it. */
-  private expand(term: string): TermSpec {
-    let spec = this.expanded.get(term);
+  /**
+   * The index terms a query term stands for, as `MiniSearch.executeQuerySpec` expands it; with `synonyms`,
+   * also the term's curated synonyms at the synonym weight.
+   */
+  private expand(term: string, synonyms: ReadonlyMap<string, readonly string[]> | null = null): TermSpec {
+    const alternatives = synonyms?.get(term);
+    const key = alternatives ? `${term}\u0001` : term;
+    let spec = this.expanded.get(key);
     if (spec === undefined) {
       if (this.expanded.size > 256) this.expanded.clear();
       spec = this.expandUncached(term);
-      this.expanded.set(term, spec);
+      if (alternatives) spec = this.withSynonyms(spec, term, alternatives);
+      this.expanded.set(key, spec);
     }
     return spec;
+  }
+
+  private withSynonyms(spec: TermSpec, term: string, alternatives: readonly string[]): TermSpec {
+    const derived = [...spec.derived];
+    let postings = spec.postings;
+    for (const alternative of alternatives) {
+      const data = this.index.get(alternative);
+      if (data === undefined || alternative === term || derived.some((d) => d.term === alternative)) continue;
+      derived.push({ term: alternative, weight: this.synonymWeight, data });
+      for (const field of this.fields) postings += data.get(field.id)?.size ?? 0;
+    }
+    return { derived, postings };
   }
 
   private expandUncached(term: string): TermSpec {
@@ -657,8 +1080,9 @@ class Scorer {
     accept: ((index: number) => boolean) | null,
     depth: number,
     candidates: readonly number[] | null = null,
+    synonyms: ReadonlyMap<string, readonly string[]> | null = null,
   ): Scored[] {
-    const specs = terms.map((term) => this.expand(term));
+    const specs = terms.map((term) => this.expand(term, synonyms));
     const top = new TopK(depth);
     if (candidates !== null && (mode === 'OR' || specs.every((spec) => spec.derived.length > 0))) {
       // A selective filter (one speaker): score its passages directly instead of walking posting lists.
@@ -735,11 +1159,29 @@ class Scorer {
     return top.sorted();
   }
 
-  /** The index terms of `terms` (with their prefix and fuzzy expansions) that a document contains. */
-  matchedTerms(doc: number, terms: string[]): string[] {
+  /**
+   * One passage's score for `terms` as the OR search would give it (sum of term scores × number of terms
+   * matched), or null when it has none of them.
+   */
+  scoreDocument(terms: string[], id: number): { doc: number; score: number } | null {
+    const doc = this.shortIds[id] ?? -1;
+    if (doc < 0) return null;
+    let total = 0;
+    let matched = 0;
+    for (const term of terms) {
+      const score = this.scoreOne(this.expand(term), doc);
+      if (score < 0) continue;
+      total += score;
+      matched++;
+    }
+    return { doc, score: total * matched };
+  }
+
+  /** The index terms of `terms` (with their prefix, fuzzy and synonym expansions) that a document contains. */
+  matchedTerms(doc: number, terms: string[], synonyms: ReadonlyMap<string, readonly string[]> | null = null): string[] {
     const out: string[] = [];
     for (const term of terms) {
-      for (const derived of this.expand(term).derived) {
+      for (const derived of this.expand(term, synonyms).derived) {
         if (out.includes(derived.term)) continue;
         for (const field of this.fields) {
           if (derived.data.get(field.id)?.has(doc)) {

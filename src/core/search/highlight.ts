@@ -98,3 +98,14 @@ export function applyHighlights(
   }
   return out + plain(text.slice(cursor));
 }
+
+/** The highlights that fall inside `[start, end)` of a text, clipped and shifted to a slice starting at `start`. */
+export function highlightsWithin(highlights: readonly Highlight[], start: number, end: number): Highlight[] {
+  const out: Highlight[] = [];
+  for (const h of highlights) {
+    const from = Math.max(h.start, start);
+    const to = Math.min(h.end, end);
+    if (to > from) out.push({ start: from - start, end: to - start });
+  }
+  return out;
+}

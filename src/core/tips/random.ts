@@ -7,7 +7,7 @@ import { scoreTip } from './select.ts';
 export interface QuotableSource {
   readonly passages: readonly Passage[];
   readonly tipIds: readonly string[];
-  readonly index: Pick<QuoteIndex, 'passage' | 'resolveSpeaker'>;
+  readonly index: Pick<QuoteIndex, 'passage' | 'matchSpeakers'>;
 }
 
 /**
@@ -21,7 +21,7 @@ export function randomQuotable(
 ): { passage: Passage | null; problem: 'unknown-speaker' | null } {
   let pool: Passage[];
   if (speaker && speaker.trim().length > 0) {
-    const matches = library.index.resolveSpeaker(speaker);
+    const matches = library.index.matchSpeakers(speaker);
     if (matches.length === 0) return { passage: null, problem: 'unknown-speaker' };
     const keys = new Set(matches.map((m) => `${m.interviewId}#${m.speaker.id}`));
     const theirs = library.passages.filter((p) => keys.has(`${p.interviewId}#${p.speakerId ?? ''}`));
