@@ -5,28 +5,16 @@
  * its digest, re-runs the search and renders page 2. Prints the click's latency next to the command's,
  * and the longest custom_id seen. Not a test: numbers only.
  */
-import pino from 'pino';
 import { COMMANDS } from '../commands/index.ts';
 import { maxCustomIdLength } from '../src/bot/custom-id.ts';
 import { InteractionRouter } from '../src/bot/router.ts';
 import type { ButtonContext, CommandContext, ReplyPayload, Services } from '../src/bot/types.ts';
-import type { Config } from '../src/config.ts';
-import { loadLibrary } from '../src/core/library.ts';
+import { testServices } from '../test/support/contexts.ts';
 import { readQueries } from './make-queries.ts';
 
 const OWNER = '100000000000000001';
-const library = loadLibrary();
-const config: Config = {
-  discordToken: undefined,
-  discordClientId: undefined,
-  discordGuildId: undefined,
-  discordApiUrl: undefined,
-  databasePath: ':memory:',
-  logLevel: 'silent',
-  defaultTimeZone: 'Asia/Shanghai',
-  indexCacheDir: 'var/index-cache',
-};
-const services = (): Services => ({ library, logger: pino({ level: 'silent' }), config, now: () => new Date() });
+// Fresh services for each router, over one loaded corpus (as two processes would have).
+const services = (): Services => testServices();
 const asker = new InteractionRouter(COMMANDS, services(), null);
 const clicker = new InteractionRouter(COMMANDS, services(), null);
 const invocation = { user: { id: OWNER, name: 'bench' }, locale: 'en' as const, guildId: '300000000000000001', channelId: '300000000000000002', memberPermissions: null, appPermissions: null };
