@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from './support/errors.ts';
 import fc from 'fast-check';
 import { MAX_ID_LENGTH, parseInterview, serializeInterview } from '../src/core/corpus/format.ts';
 import type { BodyBlock, Interview } from '../src/core/corpus/types.ts';
@@ -42,15 +43,6 @@ ${front}---
 
 ${body}
 `;
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 describe('serializeInterview / parseInterview', () => {

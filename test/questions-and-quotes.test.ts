@@ -4,6 +4,7 @@
  * shipped corpus (so a new interview cannot break them).
  */
 import { describe, expect, it } from 'vitest';
+import { errorOf } from './support/errors.ts';
 import { parseInterview, serializeInterview } from '../src/core/corpus/format.ts';
 import { buildPassages } from '../src/core/corpus/passages.ts';
 import { speakerPart, type Interview } from '../src/core/corpus/types.ts';
@@ -29,15 +30,6 @@ ${speakers}---
 
 ${body}
 `;
-}
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected an error');
 }
 
 describe('speaker parts in the front matter', () => {
