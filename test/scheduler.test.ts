@@ -210,7 +210,7 @@ export class Env {
     };
     proc.timers = new FakeTimers(this.clock);
     proc.scheduler = new DailyScheduler({
-      store,
+      store: frozenWhenDead(store, proc),
       owner: `proc-${this.seq}`,
       clock: { now: this.clock.now },
       setTimer: proc.timers.setTimer,
@@ -232,6 +232,31 @@ export class Env {
   }
 }
 
+/**
+ * The store as one simulated process sees it: once the process is dead, a call never starts and a call
+ * in flight never returns. Without this, a killed process's other handlers (it may hold several claims)
+ * kept running on the real database while the simulated clock jumped ahead, and decided with a clock
+ * hours later than any live process could (a flaky "skipped beyond grace" on a loaded machine).
+ */
+function frozenWhenDead(store: DailyStore, proc: { dead: boolean }): DailyStore {
+  const never = new Promise<never>(() => {});
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (proc.dead) return never;
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!(result instanceof Promise)) return result;
+        return result.then(
+          (v) => (proc.dead ? never : v),
+          (error: unknown) => (proc.dead ? never : Promise.reject(error)),
+        );
+      };
+    },
+  });
+}
+
 /** Waits until the process is idle or dead. */
 export async function settle(proc: Proc): Promise<void> {
   await Promise.race([proc.scheduler.idle(), proc.killed]);
@@ -241,6 +266,9 @@ export async function settle(proc: Proc): Promise<void> {
 /** Fires the live processes' timers in time order up to `untilMs` (advancing the clock). */
 export async function runAll(e: Env, procs: Proc[], untilMs: number): Promise<void> {
   for (;;) {
+    // Settle first: a process just started has its first run in flight and no timer yet; moving the
+    // clock under it would make it act hours "later" than any real process could.
+    await Promise.all(procs.map((p) => settle(p)));
     let best: { proc: Proc; id: number; at: number; fn: () => void } | null = null;
     for (const proc of procs) {
       if (proc.dead) continue;
@@ -548,6 +576,38 @@ describe.each(STORE_KINDS)('DailyScheduler on $name', (kind) => {
       expect(s.failed).toHaveLength(1);
       expect((await env.store.getPost('c1', '2026-05-10'))?.status).toBe('failed');
       expect(env.logger.has('error', /daily post given up/)).toBe(true);
+      p.scheduler.stop();
+    });
+
+    it('a pending row older than the grace window whose message did reach Discord is recorded as sent, not given up', async () => {
+      await env.store.upsertSubscription(sub());
+      env.discord.script = ['kill-after-send'];
+      const first = env.spawn();
+      env.clock.set('2026-05-10T01:00:00Z');
+      void first.scheduler.start();
+      await settle(first);
+      die(first);
+      env.clock.set('2026-05-10T08:00:00Z');
+      const p = env.spawn();
+      const s = await p.scheduler.start();
+      expect(env.discord.calls).toHaveLength(1); // not re-sent
+      expect(s.failed).toEqual([]);
+      expect(s.posted.map((e) => e.messageId)).toEqual([env.discord.messages[0]!.id]);
+      expect(await env.store.getPost('c1', '2026-05-10')).toMatchObject({ status: 'sent', messageId: env.discord.messages[0]!.id });
+      expect(env.logger.has('info', /found already posted .* instead of giving up/)).toBe(true);
+      p.scheduler.stop();
+    });
+
+    it('a lost reply on the last attempt of the grace window: looked up, recorded as sent instead of given up', async () => {
+      await env.store.upsertSubscription(sub());
+      // A grace window shorter than the retry delay: the first transient failure is also the last attempt.
+      const p = env.spawn({ graceMs: 3 * MIN, retryDelayMs: 5 * MIN });
+      env.discord.decide = () => 'transient-after-send';
+      await p.scheduler.start();
+      await runUntil(env, p, Date.parse('2026-05-10T12:00:00Z'));
+      expect(env.discord.calls).toHaveLength(1);
+      expect(env.discord.messages).toHaveLength(1);
+      expect(await env.store.getPost('c1', '2026-05-10')).toMatchObject({ status: 'sent', messageId: env.discord.messages[0]!.id });
       p.scheduler.stop();
     });
   });

@@ -513,6 +513,10 @@ export class DailyScheduler {
           return;
         case 'give-up': {
           const reason = `${decision.reason}${claim.post?.error ? `; last error: ${claim.post.error}` : ''}`;
+          if (claim.post !== null) {
+            const request: PostRequest = { guildId: sub.guildId, channelId: sub.channelId, tipId: claim.post.tipId ?? '', localDate, nonce: claim.post.nonce, mentionRoleId: sub.mentionRoleId, attempt: claim.post.attempts, style: sub.style };
+            if (await this.recordIfPosted(request, occurrence, next, summary, finish)) return;
+          }
           await finish({ kind: 'given-up', reason, next });
           this.report(summary, { ...base, outcome: 'failed', reason });
           this.logger.error({ ...base, attempts: claim.post?.attempts, reason }, 'daily post given up');
@@ -619,7 +623,39 @@ export class DailyScheduler {
       return;
     }
     const decision = afterTransientFailure(attempt, row.claimedAt, this.clock.now(), result.reason, this.retryOptions());
+    // The last attempt's reply may have been lost after Discord created the message.
+    if (decision.kind === 'give-up' && (await this.recordIfPosted(request, occurrence, next, summary, finish))) return;
     await this.recordTransient(decision, base, attempt, summary, finish, next, result.reason);
+  }
+
+  /**
+   * Before an unconfirmed row is closed as failed: an earlier attempt may have reached Discord (its
+   * process died after the POST, or the reply was lost), so look for the nonce in the channel and record
+   * the message as sent when it is there. True when it was found and recorded. A failed look-up counts
+   * as not found: giving up is still right, as re-sending could duplicate.
+   */
+  private async recordIfPosted(
+    request: PostRequest,
+    occurrence: Occurrence,
+    next: Occurrence,
+    summary: RunSummary,
+    finish: (outcome: Outcome) => Promise<unknown>,
+  ): Promise<boolean> {
+    if (!this.findPosted) return false;
+    const base = { channelId: request.channelId, guildId: request.guildId, localDate: request.localDate, tipId: request.tipId, nonce: request.nonce };
+    let found: string | null = null;
+    try {
+      found = await this.findPosted(request);
+    } catch (error) {
+      this.logger.warn({ ...base, err: error }, 'could not look for an earlier post before giving up');
+      return false;
+    }
+    if (found === null) return false;
+    await finish({ kind: 'sent', messageId: found, next });
+    const lateMs = this.clock.now().getTime() - occurrence.at.getTime();
+    this.report(summary, { ...base, outcome: 'posted', messageId: found, lateMs });
+    this.logger.info({ ...base, messageId: found }, 'daily tip found already posted (earlier attempt) instead of giving up; recorded without re-sending');
+    return true;
   }
 
   private retryOptions() {
