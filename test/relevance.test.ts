@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { SearchHit } from '../src/core/search/engine.ts';
+import { foldLatinTerm } from '../src/core/text/tokenizer.ts';
 import { testLibrary } from './support/bot-harness.ts';
 
 /** The kinds of query in the set; each needs {@link MIN_CASES_PER_KIND} cases. */
@@ -46,12 +47,12 @@ const MIN_CASES_PER_KIND = 12;
 const TARGET_PRECISION_OVERALL = 0.95;
 const TARGET_PRECISION_PER_KIND = 0.9;
 /**
- * Asserted floors: the level reached (0.899 overall, lowest kind near-form 0.70) less a margin of a
+ * Asserted floors: the level reached (0.915 overall, lowest kind natural-question 0.80) less a margin of a
  * case or two, so that a new interview taking a top place now and then does not fail the suite. Raise
  * them toward the targets as the ranking improves.
  */
-const MIN_PRECISION_OVERALL = 0.87;
-const MIN_PRECISION_PER_KIND = 0.65;
+const MIN_PRECISION_OVERALL = 0.89;
+const MIN_PRECISION_PER_KIND = 0.75;
 /** How deep MRR looks. */
 const MRR_DEPTH = 5;
 
@@ -209,7 +210,7 @@ describe('words typed without a space', () => {
 
   it('leaves indexed words and typos alone', () => {
     // An indexed word is never split, and a typo (no split into two indexed words) keeps its fuzzy match.
-    expect(index.search({ text: 'database' }).terms).toEqual(['database']);
-    expect(index.search({ text: 'databse' }).terms).toEqual(['databse']);
+    expect(index.search({ text: 'database' }).terms).toEqual([foldLatinTerm('database')]);
+    expect(index.search({ text: 'databse' }).terms).toEqual([foldLatinTerm('databse')]);
   });
 });

@@ -121,10 +121,10 @@ describe('QuoteIndex scoring', () => {
   });
 
   it('saves and loads an index file with the same terms, scores and results', () => {
-    const { index, interviews, passages, tokenizer } = testLibrary();
+    const { index, interviews, passages, tokenizer, synonyms } = testLibrary();
     const file = join(mkdtempSync(join(tmpdir(), 'zhenyan-index-')), 'index.zi');
     expect(index.save(file)).toBe(statSync(file).size);
-    const loaded = new QuoteIndex(interviews, passages, tokenizer, { indexFile: file });
+    const loaded = new QuoteIndex(interviews, passages, tokenizer, { indexFile: file, synonyms });
     expect(loaded.termCount).toBe(index.termCount);
     // MiniSearch's own view of both is identical, posting list by posting list.
     const plain = (i: QuoteIndex): { index: Array<[string, unknown]> } => {

@@ -15,7 +15,7 @@ import { createTokenizer, readUserWords, type Tokenizer } from './text/tokenizer
 import { readSynonymGroups, synonymMap } from './text/synonyms.ts';
 
 /** Bump when the tokenizer or index options change, so cached indexes are rebuilt. */
-const INDEX_FORMAT_VERSION = 2; // 2: the speaker field also holds the speaker's company
+const INDEX_FORMAT_VERSION = 3; // 2: the speaker field also holds the speaker's company; 3: Porter2 English stems
 
 /** Options of {@link loadLibrary}. */
 export interface LibraryOptions {
@@ -46,6 +46,8 @@ export interface Library {
   passages: Passage[];
   tokenizer: Tokenizer;
   index: QuoteIndex;
+  /** The curated synonyms the index searches with (query term → its synonyms), from `synonyms.txt`. */
+  synonyms: ReadonlyMap<string, readonly string[]>;
   /** Ids of the passages that are daily tips, in passage order (see `tips/select.ts`). */
   tipIds: string[];
   /**
@@ -55,6 +57,11 @@ export interface Library {
   problems: CorpusProblem[];
   /** How the index was obtained and how long each step took, for logs and benchmarks. */
   stats: { indexSource: 'built' | 'cache'; corpusMs: number; tokenizerMs: number; indexMs: number };
+}
+
+/** The Chinese words of the synonym groups (two characters or more), for the segmenter. */
+function synonymSegmenterWords(groups: readonly string[][]): string[] {
+  return groups.flat().filter((word) => /\p{Script=Han}/u.test(word) && Array.from(word).length >= 2);
 }
 
 /** Every name and alias of every speaker: the segmenter must keep them whole. */
@@ -76,13 +83,16 @@ export function loadLibrary(options: LibraryOptions = {}): Library {
   const corpusMs = performance.now() - started;
 
   started = performance.now();
-  const userWords = [...readUserWords(join(dataDir, 'dict.txt')), ...speakerWords(interviews)];
+  const synonymGroups = readSynonymGroups(join(dataDir, 'synonyms.txt'));
+  // The synonym file's Chinese words are words for the segmenter too: 出糗 or 天使融资 would otherwise be
+  // cut into pieces (出 / 糗) that no synonym lookup can match.
+  const userWords = [...readUserWords(join(dataDir, 'dict.txt')), ...speakerWords(interviews), ...synonymSegmenterWords(synonymGroups)];
   const tokenizer = options.tokenizer ?? createTokenizer({ userWords });
   const tokenizerMs = performance.now() - started;
 
   started = performance.now();
   // Synonyms are looked up by query term, so they are keyed the way the tokenizer cuts a query.
-  const synonyms = synonymMap(readSynonymGroups(join(dataDir, 'synonyms.txt')), (word) => {
+  const synonyms = synonymMap(synonymGroups, (word) => {
     const terms = tokenizer.tokenizeQuery(word);
     return terms.length === 1 ? terms[0]! : tokenizer.normalize(word);
   });
@@ -108,7 +118,7 @@ export function loadLibrary(options: LibraryOptions = {}): Library {
     if (cacheFile && options.indexCacheDir) writeCache(index, options.indexCacheDir, cacheFile, options.onCacheProblem);
   }
   const tipIds = selectTips(passages, { curation: readTipCuration(join(dataDir, 'tips.yaml')) });
-  return { interviews, passages, tokenizer, index, tipIds, problems, stats: { indexSource, corpusMs, tokenizerMs, indexMs: performance.now() - started } };
+  return { interviews, passages, tokenizer, index, synonyms, tipIds, problems, stats: { indexSource, corpusMs, tokenizerMs, indexMs: performance.now() - started } };
 }
 
 /** A hash of everything the serialized index depends on. */

@@ -407,7 +407,7 @@ export class QuoteIndex {
       ...this.describe(passage),
       score: result.score,
       matchedTerms: matched,
-      highlights: findHighlights(passage.text, matched, this.tokenizer.normalize, this.normalizedText(result.id)),
+      highlights: findHighlights(passage.text, matched, this.tokenizer.normalize, this.normalizedText(result.id), foldLatinTerm),
     };
   }
 
@@ -487,7 +487,7 @@ export class QuoteIndex {
     }
     // Nothing has every word: any of the words as typed, then (still nothing) any piece.
     if (found === 0 && terms.length > 1) {
-      tiers.push(search(terms, 'OR', null));
+      tiers.push(search(terms, 'OR', useSynonyms ? this.synonyms : null));
       found += tiers[tiers.length - 1]!.length;
     }
     if (found === 0 && pieces !== null && pieces.length > 1) tiers.push(search(pieces, 'OR', useSynonyms ? this.synonyms : null));
@@ -672,7 +672,8 @@ export class QuoteIndex {
     let best: string[] | null = null;
     let bestShorter = 0;
     for (let at = 3; at <= term.length - 3; at++) {
-      const left = term.slice(0, at);
+      // The index holds folded forms (migration → migrat), so each side is folded like a typed word.
+      const left = foldLatinTerm(term.slice(0, at));
       const right = foldLatinTerm(term.slice(at));
       const shorter = Math.min(left.length, right.length);
       if (shorter > bestShorter && this.isIndexed(left) && this.isIndexed(right)) {

@@ -13,13 +13,15 @@ const HAN = /\p{Script=Han}/u;
  * Finds every occurrence of `terms` in `text`, comparing normalised forms (so the term `tidb` marks
  * `ＴｉＤＢ`, and `卖房` marks `賣房`). Latin terms only match at the start of a word (`ai` does not
  * mark `said`). Overlapping and touching ranges are merged; offsets never split a surrogate pair.
- * `normalizedText` is `normalize(text)`, for callers that have it cached.
+ * `normalizedText` is `normalize(text)`, for callers that have it cached. With `foldLatin` (the tokenizer's
+ * English stemmer), a stem marks the whole word it came from.
  */
 export function findHighlights(
   text: string,
   terms: readonly string[],
   normalize: (s: string) => string,
   normalizedText: string = normalize(text),
+  foldLatin: ((word: string) => string) | null = null,
 ): Highlight[] {
   // Usually normalisation keeps every UTF-16 unit in place (lowercase, Traditional → Simplified chars):
   // then offsets map one to one. Otherwise normalise code point by code point and remember origins.
@@ -48,18 +50,33 @@ export function findHighlights(
       if (at < 0) break;
       from = at + 1;
       if (latin && at > 0 && WORD_CHAR.test(normalized[at - 1]!) && !HAN.test(normalized[at - 1]!)) continue;
+      // An English stem (invest, container) marks the whole word it stands for (investment, containerization).
+      // A longer word with another stem is not a match (container in containers: contain).
+      const matchLength = latin && foldLatin !== null ? stemmedWordLength(normalized, at, term, foldLatin) : term.length;
+      if (matchLength < 0) continue;
       if (origin === null) {
-        ranges.push({ start: at, end: at + term.length });
+        ranges.push({ start: at, end: at + matchLength });
         continue;
       }
       const start = origin[at]!;
-      const endIndex = at + term.length;
+      const endIndex = at + matchLength;
       // Extend to the end of the original character that produced the last normalised unit.
       const end = endIndex < origin.length - 1 ? nextOrigin(origin, endIndex - 1) : text.length;
       ranges.push({ start, end });
     }
   }
   return mergeRanges(ranges);
+}
+
+/**
+ * The length of the Latin word at `at` when it is `term` or folds to it; −1 when the word goes on and
+ * folds to something else.
+ */
+function stemmedWordLength(normalized: string, at: number, term: string, foldLatin: (word: string) => string): number {
+  let end = at + term.length;
+  while (end < normalized.length && /[a-z]/u.test(normalized[end]!)) end++;
+  if (end === at + term.length) return term.length;
+  return foldLatin(normalized.slice(at, end)) === term ? end - at : -1;
 }
 
 function nextOrigin(origin: number[], index: number): number {

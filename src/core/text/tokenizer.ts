@@ -14,6 +14,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OpenCC from 'opencc-js/t2cn';
+import porter2 from 'wink-porter2-stemmer';
 import { DEFAULT_STOP_WORDS } from './stopwords.ts';
 
 const require = createRequire(import.meta.url);
@@ -100,7 +101,6 @@ function toSimplifiedPhrases(text: string): string {
 const HAN = /\p{Script=Han}/u;
 /** A token worth indexing has a letter, a digit or a Han character. */
 const MEANINGFUL = /[\p{L}\p{N}]/u;
-const LATIN_WORD = /^[a-z][a-z0-9'.+#-]*$/u;
 
 /**
  * Normalises text the same way for index and query: NFKC (full-width letters and digits become
@@ -110,15 +110,26 @@ export function normalizeText(text: string): string {
   return toSimplifiedChars(text.normalize('NFKC').toLowerCase());
 }
 
+/** Plain English words the stemmer may touch (not k8s, c++, node.js, 3.0). */
+const PLAIN_LATIN_WORD = /^[a-z]{4,}$/u;
+/** Stems are cached: a corpus has a few thousand distinct English words, and a query a handful. */
+const stems = new Map<string, string>();
+
 /**
- * Folds simple English plurals so that "investors" finds "investor". Applied to index and query
- * terms alike; only plain Latin words longer than three letters are touched.
+ * Folds English word forms to one term (Porter2 / Snowball English, via wink-porter2-stemmer), so that
+ * "investors" finds "investor", "containerize" finds "containerization" and "hiring" finds "hire",
+ * while "container" stays apart from "containerization". Applied to index and query terms alike; only
+ * plain words of four letters or more are touched (names such as TiDB pass through unchanged).
  */
 export function foldLatinTerm(term: string): string {
-  if (!LATIN_WORD.test(term) || term.length <= 3) return term;
-  if (term.endsWith('ies') && term.length > 4) return `${term.slice(0, -3)}y`;
-  if (term.endsWith('s') && !/(ss|us|is|'s)$/u.test(term)) return term.slice(0, -1);
-  return term;
+  if (!PLAIN_LATIN_WORD.test(term)) return term;
+  let stem = stems.get(term);
+  if (stem === undefined) {
+    stem = porter2(term);
+    if (stem.length < 2) stem = term;
+    if (stems.size < 50_000) stems.set(term, stem);
+  }
+  return stem;
 }
 
 /** True when a term is a Latin/number term rather than Chinese. */
