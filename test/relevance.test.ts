@@ -47,11 +47,11 @@ const MIN_CASES_PER_KIND = 12;
 const TARGET_PRECISION_OVERALL = 0.95;
 const TARGET_PRECISION_PER_KIND = 0.9;
 /**
- * Asserted floors: the level reached (0.915 overall, lowest kind natural-question 0.80) less a margin of a
+ * Asserted floors: the level reached (0.920 overall, lowest kind natural-question 0.80) less a margin of a
  * case or two, so that a new interview taking a top place now and then does not fail the suite. Raise
  * them toward the targets as the ranking improves.
  */
-const MIN_PRECISION_OVERALL = 0.89;
+const MIN_PRECISION_OVERALL = 0.9;
 const MIN_PRECISION_PER_KIND = 0.75;
 /** How deep MRR looks. */
 const MRR_DEPTH = 5;

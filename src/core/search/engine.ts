@@ -7,7 +7,7 @@ import { IndexFileError, readIndexFile, writeIndexFile } from './index-file.ts';
 import { speakerPart, type Interview, type InterviewMeta, type Passage, type Speaker } from '../corpus/types.ts';
 import { foldLatinTerm, isLatinTerm, type Tokenizer } from '../text/tokenizer.ts';
 import { findHighlights, type Highlight } from './highlight.ts';
-import { DEFAULT_RANKING, passagePrior, type RankingWeights } from './ranking.ts';
+import { DEFAULT_RANKING, fillerShare, passagePrior, type RankingWeights } from './ranking.ts';
 
 export { passagePrior } from './ranking.ts';
 
@@ -156,6 +156,8 @@ export class QuoteIndex {
   private readonly lentBy: ReadonlyMap<number, number>;
   private byId: Map<string, Passage> | undefined;
   private readonly normalizedCache = new Map<number, string>();
+  /** {@link QuoteIndex.lendFactor} by passage position (lenders only, computed on first use). */
+  private readonly lendFactors = new Map<number, number>();
   private readonly boost: Record<string, number>;
   private keys: { keyIds: Map<string, number>; speakerKeyOf: Int32Array; passagesOfKey: number[][] } | undefined;
   private scorerCache: { miniSearch: MiniSearch<IndexedDocument>; scorer: Scorer } | undefined;
@@ -231,6 +233,7 @@ export class QuoteIndex {
   setRanking(weights: Partial<RankingWeights>): void {
     this.ranking = { ...this.ranking, ...weights };
     this.priors = this.computePriors();
+    this.lendFactors.clear();
     this.scorerCache = undefined;
   }
 
@@ -544,7 +547,8 @@ export class QuoteIndex {
         this.piecesOf.set(term, pieces);
       }
       if (pieces.length > 0) for (const piece of pieces) out.add(piece);
-      else if (this.isIndexed(term)) out.add(term);
+      // A word the passages never hold but the synonym file knows (积蓄 → 财富积累) stays: its synonyms find it.
+      else if (this.isIndexed(term) || this.synonyms.has(term)) out.add(term);
       else if (isLatinTerm(term)) out.add(latinStem(term));
       else {
         // A Chinese word the query cut whole but the passages never did (真有: they hold 真 and 有): its
@@ -582,7 +586,7 @@ export class QuoteIndex {
       // What the question lends is its match on the topic: a question that shares only the query's
       // scaffolding (为什么…?) is not the one the reader asks.
       if (topical !== null && !((this.scorer().scoreDocument(topical, question.id)?.score ?? 0) > 0)) continue;
-      const match = question.score / (this.priors[question.id] || 1);
+      const match = (question.score / (this.priors[question.id] || 1)) * this.lendFactor(question.id);
       const shares = this.answerShares(answers);
       for (let k = 0; k < answers.length; k++) {
         const answer = answers[k]!;
@@ -612,7 +616,7 @@ export class QuoteIndex {
         const question = share > 0 ? this.scorer().scoreDocument(terms, source) : null;
         if (question === null || question.score <= 0) continue;
         const shares = this.answerShares(lends.targets);
-        result.score += (share * question.score * shares[lends.targets.indexOf(result.id)]!) / (this.priors[source] || 1);
+        result.score += ((share * question.score * shares[lends.targets.indexOf(result.id)]!) / (this.priors[source] || 1)) * this.lendFactor(source);
         changed = true;
       }
     }
@@ -620,6 +624,20 @@ export class QuoteIndex {
     const all = [...ranked, ...extra];
     all.sort((a, b) => a.tier - b.tier || b.score - a.score || a.id - b.id);
     return all;
+  }
+
+  /**
+   * How much of its match a question (or a scene) lends: its prior is undone (a host's question is
+   * demoted as a quote, not as a question), except for its procedural filler. A host's 「好的,谢谢两位嘉宾的
+   * 回答。希望…融资…」 mentions the topic in passing and lends it as little as it ranks with it.
+   */
+  private lendFactor(id: number): number {
+    let factor = this.lendFactors.get(id);
+    if (factor === undefined) {
+      factor = 1 - (1 - this.ranking.fillerFactor) * fillerShare(this.passages[id]!.text);
+      this.lendFactors.set(id, factor);
+    }
+    return factor;
   }
 
   /**
