@@ -121,6 +121,8 @@ const HAN_CHAR = /^\p{Script=Han}$/u;
 const QUESTION_WORDS: ReadonlySet<string> = new Set(['为什么', '为何', '什么样', '怎么样', '怎样', '如何', '哪些', '有哪些', '是否', '是不是', '谁', '怎么办', '吗', '呢']);
 /** How many top results the phrase re-ranking looks at. */
 const RERANK_DEPTH = 50;
+/** A narration paragraph this short between a scene and a person's words is a bridge, not a new scene. */
+const BRIDGE_CHARS = 40;
 /**
  * Score factor when a passage contains the whole query as written: 1 + this × its length in characters
  * (up to {@link PHRASE_MAX_CHARS}). A longer verbatim run is stronger evidence (卖房创业, 4 characters: ×1.6;
@@ -196,7 +198,14 @@ export class QuoteIndex {
         const found = passage.answers.slice(0, MAX_ANSWERS).flatMap((id) => (positions.has(id) ? [positions.get(id)!] : []));
         if (found.length > 0) lendsTo.set(i, { kind: 'answer', targets: found });
       } else if (passage.speakerId === null) {
-        const next = (byParagraph.get(`${passage.interviewId}#${passage.paragraphIndex + 1}`) ?? []).filter((j) => passages[j]!.speakerId !== null);
+        const paragraph = (offset: number) => byParagraph.get(`${passage.interviewId}#${passage.paragraphIndex + offset}`) ?? [];
+        let next = paragraph(1).filter((j) => passages[j]!.speakerId !== null);
+        // A one-line narrative bridge (「这可能出乎一些人的意料,仔细想想却在情理之中。」) between the scene
+        // and the person's words does not end the scene.
+        const bridge = paragraph(1);
+        if (next.length === 0 && bridge.length === 1 && passages[bridge[0]!]!.speakerId === null && Array.from(passages[bridge[0]!]!.text).length <= BRIDGE_CHARS) {
+          next = paragraph(2).filter((j) => passages[j]!.speakerId !== null);
+        }
         if (next.length > 0) lendsTo.set(i, { kind: 'setup', targets: next });
       } else if (passage.part === 'host' || passage.part === 'audience') {
         // A host's remark right after a guest's words (「外包的过程当中或许是能够发现机会的。」) echoes them.
