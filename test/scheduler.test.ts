@@ -561,9 +561,10 @@ describe.each(STORE_KINDS)('DailyScheduler on $name', (kind) => {
       p.scheduler.stop();
     });
 
-    it('a pending row older than the grace window is given up, not re-sent', async () => {
+    /** Killed during the 01:00 post (`how`), restarted at 08:00: past the 6 h grace window. */
+    const restartedAfterGrace = async (how: 'kill-before-send' | 'kill-after-send') => {
       await env.store.upsertSubscription(sub());
-      env.discord.script = ['kill-before-send'];
+      env.discord.script = [how];
       const first = env.spawn();
       env.clock.set('2026-05-10T01:00:00Z');
       void first.scheduler.start();
@@ -571,7 +572,11 @@ describe.each(STORE_KINDS)('DailyScheduler on $name', (kind) => {
       die(first);
       env.clock.set('2026-05-10T08:00:00Z');
       const p = env.spawn();
-      const s = await p.scheduler.start();
+      return { p, s: await p.scheduler.start() };
+    };
+
+    it('a pending row older than the grace window is given up, not re-sent', async () => {
+      const { p, s } = await restartedAfterGrace('kill-before-send');
       expect(env.discord.calls).toHaveLength(1); // only the dead process's
       expect(s.failed).toHaveLength(1);
       expect((await env.store.getPost('c1', '2026-05-10'))?.status).toBe('failed');
@@ -580,16 +585,7 @@ describe.each(STORE_KINDS)('DailyScheduler on $name', (kind) => {
     });
 
     it('a pending row older than the grace window whose message did reach Discord is recorded as sent, not given up', async () => {
-      await env.store.upsertSubscription(sub());
-      env.discord.script = ['kill-after-send'];
-      const first = env.spawn();
-      env.clock.set('2026-05-10T01:00:00Z');
-      void first.scheduler.start();
-      await settle(first);
-      die(first);
-      env.clock.set('2026-05-10T08:00:00Z');
-      const p = env.spawn();
-      const s = await p.scheduler.start();
+      const { p, s } = await restartedAfterGrace('kill-after-send');
       expect(env.discord.calls).toHaveLength(1); // not re-sent
       expect(s.failed).toEqual([]);
       expect(s.posted.map((e) => e.messageId)).toEqual([env.discord.messages[0]!.id]);
