@@ -430,6 +430,18 @@ describe.each(STORE_KINDS)('DailyScheduler on $name', (kind) => {
   });
 
   describe('restarts and kills during a post', () => {
+    /** One subscription (c1, 09:00 Shanghai); its process is killed during the 01:00 UTC post, as `how` says. */
+    const killedDuringThe0100Post = async (how: 'kill-before-send' | 'kill-after-send'): Promise<void> => {
+      await env.store.upsertSubscription(sub());
+      env.discord.script = [how];
+      const first = env.spawn();
+      env.clock.set('2026-05-10T01:00:00Z');
+      void first.scheduler.start();
+      await settle(first);
+      expect(first.dead).toBe(true);
+      die(first);
+    };
+
     it('killed after recording the attempt, before the request: another process takes over when the lease expires', async () => {
       await env.store.upsertSubscription(sub());
       env.discord.script = ['kill-before-send'];
@@ -456,13 +468,7 @@ describe.each(STORE_KINDS)('DailyScheduler on $name', (kind) => {
     });
 
     it('killed after Discord created the message: the re-send within the nonce window is deduplicated by Discord', async () => {
-      await env.store.upsertSubscription(sub());
-      env.discord.script = ['kill-after-send'];
-      const first = env.spawn();
-      env.clock.set('2026-05-10T01:00:00Z');
-      void first.scheduler.start();
-      await settle(first);
-      die(first);
+      await killedDuringThe0100Post('kill-after-send');
       expect(env.discord.messages).toHaveLength(1); // the message exists...
       expect((await env.store.getPost('c1', '2026-05-10'))?.status).toBe('pending'); // ...but was not recorded
       env.clock.t += 1 * MIN + 1; // the lease (60 s) expired
@@ -478,13 +484,7 @@ describe.each(STORE_KINDS)('DailyScheduler on $name', (kind) => {
     });
 
     it('restarted later than the nonce window: finds the earlier message by its nonce instead of posting again', async () => {
-      await env.store.upsertSubscription(sub());
-      env.discord.script = ['kill-after-send'];
-      const first = env.spawn();
-      env.clock.set('2026-05-10T01:00:00Z');
-      void first.scheduler.start();
-      await settle(first);
-      die(first);
+      await killedDuringThe0100Post('kill-after-send');
       env.clock.t += 40 * MIN; // everything was down for 40 minutes: Discord forgot the nonce
       const second = env.spawn();
       const s = await second.scheduler.start();
@@ -563,13 +563,7 @@ describe.each(STORE_KINDS)('DailyScheduler on $name', (kind) => {
 
     /** Killed during the 01:00 post (`how`), restarted at 08:00: past the 6 h grace window. */
     const restartedAfterGrace = async (how: 'kill-before-send' | 'kill-after-send') => {
-      await env.store.upsertSubscription(sub());
-      env.discord.script = [how];
-      const first = env.spawn();
-      env.clock.set('2026-05-10T01:00:00Z');
-      void first.scheduler.start();
-      await settle(first);
-      die(first);
+      await killedDuringThe0100Post(how);
       env.clock.set('2026-05-10T08:00:00Z');
       const p = env.spawn();
       return { p, s: await p.scheduler.start() };
