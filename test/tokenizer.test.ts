@@ -64,3 +64,32 @@ describe('tokenizer (golden)', () => {
     expect(tokenizer.tokenizeQuery('Containerize')).toEqual(tokenizer.tokenizeForIndex('containerization'));
   });
 });
+
+describe('user words', () => {
+  it('leaves a word the dictionary already holds as jieba cuts it (re-inserting one made it cut worse)', () => {
+    // 命名 is in jieba's own dictionary; inserting it again lowered its frequency and 来命名 fell apart.
+    const withKnownWord = createTokenizer({ userWords: ['命名'] });
+    expect(withKnownWord.tokenizeForIndex('索性用英文最后一个字母来命名')).toContain('命名');
+    expect(withKnownWord.tokenizeQuery('来命名')).toContain('命名');
+  });
+});
+
+describe('separable verbs (离合词)', () => {
+  it.each([
+    ['我喝了1000多杯咖啡都没融到资', '融资'],
+    ['我们见过面', '见面'],
+    ['周末又加了班', '加班'],
+    ['他辞了职', '辞职'],
+  ])('%s is indexed and queried with %s', (text, word) => {
+    expect(tokenizer.tokenizeForIndex(text)).toContain(word);
+    expect(tokenizer.tokenizeQuery(text)).toContain(word);
+  });
+
+  it('adds nothing where the halves belong to other words', () => {
+    expect(tokenizer.tokenizeForIndex('出了差错')).not.toContain('出差');
+    expect(tokenizer.tokenizeForIndex('见了面试官')).not.toContain('见面');
+    expect(tokenizer.tokenizeForIndex('早上了班车')).not.toContain('上班');
+    expect(tokenizer.tokenizeQuery('融到资金')).not.toContain('融资');
+    expect(tokenizer.tokenizeForIndex('融资')).toEqual(['融资']);
+  });
+});

@@ -15,7 +15,7 @@ import { createTokenizer, readUserWords, type Tokenizer } from './text/tokenizer
 import { readSynonymGroups, synonymMap } from './text/synonyms.ts';
 
 /** Bump when the tokenizer or index options change, so cached indexes are rebuilt. */
-const INDEX_FORMAT_VERSION = 3; // 2: the speaker field also holds the speaker's company; 3: Porter2 English stems
+const INDEX_FORMAT_VERSION = 4; // 2: the speaker field also holds the speaker's company; 3: Porter2 English stems; 4: separable verbs, user words that jieba knows left alone
 
 /** Options of {@link loadLibrary}. */
 export interface LibraryOptions {

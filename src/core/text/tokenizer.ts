@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OpenCC from 'opencc-js/t2cn';
 import porter2 from 'wink-porter2-stemmer';
+import { separableVerbTerms } from './separable-verbs.ts';
 import { DEFAULT_STOP_WORDS } from './stopwords.ts';
 
 const require = createRequire(import.meta.url);
@@ -155,9 +156,16 @@ export function readUserWords(path: string): string[] {
 export function createTokenizer(options: TokenizerOptions = {}): Tokenizer {
   const segmenter = options.segmenter ?? defaultSegmenter();
   const stopWords = options.stopWords ?? DEFAULT_STOP_WORDS;
+  /** True when jieba's dictionary (without HMM guessing) holds `word` as one word. */
+  const isDictionaryWord = (word: string): boolean => segmenter.cut(word, false).length === 1;
   for (const word of options.userWords ?? []) {
     // The segmenter sees normalised text, so insert the normalised form (lowercase, Simplified).
-    segmenter.insertWord(normalizeText(word));
+    const normalized = normalizeText(word);
+    // Only words the dictionary does not hold already: inserting a known word replaces its frequency with
+    // the lower user-word default, and jieba then cuts worse around it (来命名 became 来|命|名, then one
+    // HMM-glued token, after 命名 was inserted; the stock dictionary cuts 来|命名).
+    if (isDictionaryWord(normalized)) continue;
+    segmenter.insertWord(normalized);
   }
 
   const keep = (token: string): string | null => {
@@ -179,11 +187,15 @@ export function createTokenizer(options: TokenizerOptions = {}): Tokenizer {
   return {
     normalize: normalizeText,
     tokenizeForIndex(text) {
-      return terms(segmenter.cutForSearch(normalizeText(text), true));
+      const normalized = normalizeText(text);
+      const out = terms(segmenter.cutForSearch(normalized, true));
+      if (HAN.test(normalized)) for (const word of separableVerbTerms(normalized, isDictionaryWord)) out.push(word);
+      return out;
     },
     tokenizeQuery(text) {
       const normalized = normalizeText(text);
       const byChars = terms(segmenter.cut(normalized, true));
+      if (HAN.test(normalized)) byChars.push(...separableVerbTerms(normalized, isDictionaryWord));
       const lowered = text.normalize('NFKC').toLowerCase();
       if (!HAN.test(lowered)) return unique(byChars);
       const phrases = toSimplifiedPhrases(lowered);
