@@ -210,6 +210,20 @@ describe('choosing among a question’s answers', () => {
     expect(hits.map((h) => h.passage.text)).toEqual(['卖产品啊,我们就卖软件产品。', '请问你们的商业模式到底是什么?']);
   });
 
+  it('ranks the narration that answers a story’s own question above the question', () => {
+    const answer = '他的结论是:主要责任在于自己。之前自己只管技术方向,对整个项目的流程并没有经验,团队需要一个懂管理的人。';
+    const index = indexOf([
+      '项目最后还是按时上线了,但这次惊险让主角痛定思痛:明明大家都很努力,可究竟是哪里不对了呢?',
+      answer,
+      '第二年春天,公司搬进了新的办公室,团队也从十几个人变成了三十多个人。',
+    ]);
+    const hits = index.search({ text: '明明大家都很努力,究竟哪里不对' }).hits;
+    expect(hits[0]!.passage.text).toBe(answer);
+    // Without answers lending their question's match, the question itself comes first.
+    index.setRanking({ answerWeight: 0 });
+    expect(index.search({ text: '明明大家都很努力,究竟哪里不对' }).hits[0]!.passage.text).not.toBe(answer);
+  });
+
   it('lends nothing from a question that shares only the interrogative words with the query', () => {
     const index = indexOf([
       '::: speaker host',
@@ -259,6 +273,29 @@ describe('synonyms, sub-words and names', () => {
     // Without the synonym file, the other word is not found at all.
     const plain = new QuoteIndex([interview], buildPassages([interview]), tokenizer);
     expect(plain.search({ text: '招人' }).hits).toHaveLength(1);
+  });
+
+  it('ranks the passage with every topical word above passages that match only the question around it', () => {
+    const { tokenizer } = testLibrary();
+    const interview = parseInterview(
+      file(
+        [
+          '::: speaker a',
+          '谁都没想到,我投了简历就被录用了,后来又投了一次别的岗位。',
+          ':::',
+          '::: speaker b',
+          '我们的天使投资来自一家小基金,几位合伙人都是多年的老朋友,他们愿意等我们慢慢把产品做出来。',
+          ':::',
+        ].join('\n\n'),
+      ),
+    );
+    const index = new QuoteIndex([interview], buildPassages([interview]), tokenizer);
+    // No passage holds 天使投资, 谁 and 投 together. "Any word" would put a's 谁…投…投 first; the topic
+    // word is what the reader asks about, and a passage with only the question's scaffolding is noise.
+    const query = '天使投资是谁投的';
+    expect(tokenizer.tokenizeQuery(query)).toEqual(expect.arrayContaining(['天使投资', '谁', '投']));
+    const hits = index.search({ text: query }).hits;
+    expect(hits.map((h) => h.passage.speakerId)).toEqual(['b']);
   });
 
   it('finds a longer word form through its pieces (卖房子 → 卖房)', () => {

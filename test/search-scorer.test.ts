@@ -16,7 +16,7 @@ import type { RankingWeights } from '../src/core/search/ranking.ts';
  * The layers over BM25 (answers after questions, synonym and sub-word tiers, a named person first) are off here: this file checks
  * the BM25 pass with the quotability prior as document boost, which MiniSearch can compute too.
  */
-const BM25_ONLY: Partial<RankingWeights> = { answerWeight: 0, setupWeight: 0, synonymWeight: 0, subwordFallback: false, namedSpeakerFirst: false };
+const BM25_ONLY: Partial<RankingWeights> = { answerWeight: 0, setupWeight: 0, synonymWeight: 0, subwordFallback: false, namedSpeakerFirst: false, topicalFirst: false };
 let bm25Index: QuoteIndex | undefined;
 function bm25OnlyIndex(): QuoteIndex {
   const { interviews, passages, tokenizer } = testLibrary();

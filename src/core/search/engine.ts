@@ -7,7 +7,7 @@ import { IndexFileError, readIndexFile, writeIndexFile } from './index-file.ts';
 import { speakerPart, type Interview, type InterviewMeta, type Passage, type Speaker } from '../corpus/types.ts';
 import { foldLatinTerm, isLatinTerm, type Tokenizer } from '../text/tokenizer.ts';
 import { findHighlights, type Highlight } from './highlight.ts';
-import { DEFAULT_RANKING, fillerShare, passagePrior, type RankingWeights } from './ranking.ts';
+import { DEFAULT_RANKING, endsWithQuestion, fillerShare, passagePrior, type RankingWeights } from './ranking.ts';
 
 export { passagePrior } from './ranking.ts';
 
@@ -119,6 +119,14 @@ const HAN_CHAR = /^\p{Script=Han}$/u;
  * already): a question that shares only these with the query lends its answers nothing.
  */
 const QUESTION_WORDS: ReadonlySet<string> = new Set(['为什么', '为何', '什么样', '怎么样', '怎样', '如何', '哪些', '有哪些', '是否', '是不是', '谁', '怎么办', '吗', '呢']);
+/**
+ * A query term that frames the question rather than naming its topic: a question word, or a lone Chinese
+ * character (jieba leaves verbs and particles such as 投, 做, 人 alone; as index terms they match anywhere).
+ */
+function isScaffolding(term: string): boolean {
+  return QUESTION_WORDS.has(term) || (term.length === 1 && HAN_CHAR.test(term));
+}
+
 /** How many top results the phrase re-ranking looks at. */
 const RERANK_DEPTH = 50;
 /** A narration paragraph this short between a scene and a person's words is a bridge, not a new scene. */
@@ -207,6 +215,12 @@ export class QuoteIndex {
           next = paragraph(2).filter((j) => passages[j]!.speakerId !== null);
         }
         if (next.length > 0) lendsTo.set(i, { kind: 'setup', targets: next });
+        else if (endsWithQuestion(passage.text)) {
+          // A story's own question (「明明大家都很努力,可究竟是哪里不对了呢?」) is answered by the narration
+          // right after it (「他的结论是:主要责任在于自己。…」), as a host's question is by the guest's turn.
+          const answer = paragraph(1).filter((j) => passages[j]!.speakerId === null && passages[j]!.section === passage.section);
+          if (answer.length > 0) lendsTo.set(i, { kind: 'answer', targets: answer });
+        }
       } else if (passage.part === 'host' || passage.part === 'audience') {
         // A host's remark right after a guest's words (「外包的过程当中或许是能够发现机会的。」) echoes them.
         const previous = (byParagraph.get(`${passage.interviewId}#${passage.paragraphIndex - 1}`) ?? []).filter((j) => passages[j]!.part === 'guest');
@@ -425,11 +439,13 @@ export class QuoteIndex {
 
   /**
    * The ranking behind {@link QuoteIndex.search}, best first, up to {@link RERANK_DEPTH} × tiers:
-   * 1. every query term as typed (AND), then any term (OR) when nothing has them all;
+   * 1. every query term as typed (AND);
    * 2. when that finds fewer than {@link ENOUGH_HITS}: the same with curated synonyms, then with jieba's
    *    search-mode pieces of the query (卖房子 → 卖房, 房子); each tier's hits come after the previous tier's,
    *    so a synonym or a piece never outranks a match of the words as typed;
-   * 3. within the best results, a question lends its score to the answers that follow it (see
+   * 3. when nothing has every word: every topical word (question words and lone characters left out),
+   *    then any word (OR), then any piece;
+   * 4. within the best results, a question lends its score to the answers that follow it (see
    *    {@link RankingWeights.answerWeight}), so the answer ranks above its echo.
    */
   private rank(query: QuoteQuery): { response: SearchResponse; ranked: Ranked[] | null; terms: string[] } {
@@ -495,6 +511,21 @@ export class QuoteIndex {
       if (pieces !== null) {
         tiers.push(search(pieces, 'AND', useSynonyms ? this.synonyms : null));
         found += tiers[tiers.length - 1]!.length;
+      }
+    }
+    // Nothing has every word: first every word that carries the topic, without the question's scaffolding
+    // (谁, 为什么, a lone character such as 投 in 谁投的: 「ZStack的天使投资是谁投的」 → ZStack, 天使投资), ranked
+    // by the whole query; only then any word at all.
+    if (found === 0 && this.ranking.topicalFirst) {
+      const topical = terms.filter((term) => !isScaffolding(term));
+      if (topical.length > 0 && topical.length < terms.length) {
+        const synonyms = useSynonyms ? this.synonyms : null;
+        const members = scorer.search(topical, 'AND', filter.acceptIndex, RERANK_DEPTH, filter.candidates, synonyms);
+        if (members.length > 0) {
+          const ids = new Set(members.map((member) => member.id));
+          tiers.push(this.rerankByPhrase(scorer.search(terms, 'OR', (id) => ids.has(id), RERANK_DEPTH, [...ids], synonyms), text, terms));
+          found += members.length;
+        }
       }
     }
     // Nothing has every word: any of the words as typed, then (still nothing) any piece.

@@ -61,6 +61,12 @@ export interface RankingWeights {
   namedSpeakerFirst: boolean;
   /** Whether too few hits go on to jieba's search-mode pieces of the query (卖房子 → 卖房, 房子). Default true. */
   subwordFallback: boolean;
+  /**
+   * Whether a query no passage matches word for word first looks for every topical word, the question's
+   * scaffolding left out (question words such as 谁 and 为什么, lone characters such as 投 in 谁投的), before
+   * it settles for any word. Default true.
+   */
+  topicalFirst: boolean;
 }
 
 /** Default {@link RankingWeights}. */
@@ -80,6 +86,7 @@ export const DEFAULT_RANKING: Readonly<RankingWeights> = Object.freeze({
   synonymWeight: 0.6,
   subwordFallback: true,
   namedSpeakerFirst: true,
+  topicalFirst: true,
 });
 
 /** The weights of plain BM25 with the original speaker and length prior only (no layers): for comparisons. */
@@ -99,6 +106,7 @@ export const PLAIN_RANKING: Readonly<RankingWeights> = Object.freeze({
   synonymWeight: 0,
   subwordFallback: false,
   namedSpeakerFirst: false,
+  topicalFirst: false,
 });
 
 /**
